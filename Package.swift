@@ -1,0 +1,72 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "driftline",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "driftline", targets: ["driftline"]),
+        .executable(name: "driftline-loadgen", targets: ["driftline-loadgen"]),
+        .library(name: "DriftlineCore", targets: ["DriftlineCore"]),
+        .library(name: "DriftlineEngine", targets: ["DriftlineEngine"]),
+        .library(name: "DriftlineTestSupport", targets: ["DriftlineTestSupport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        // Pure and deterministic: events, decoding, windows, operators, baselines, rules. No I/O, no clocks.
+        .target(
+            name: "DriftlineCore",
+            dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]
+        ),
+        // NDJSON files, stdin/stdout and the dead-letter writer.
+        .target(name: "DriftlineConnectors", dependencies: ["DriftlineCore"]),
+        // Topology loading and validation, the runtime that wires sources -> operators -> sinks.
+        .target(
+            name: "DriftlineEngine",
+            dependencies: ["DriftlineCore", "DriftlineConnectors", .product(name: "Yams", package: "Yams")]
+        ),
+        // Seeded event generators with drift injection, for tests, the demo and load tests.
+        .target(name: "DriftlineTestSupport", dependencies: ["DriftlineCore"]),
+        .executableTarget(
+            name: "driftline",
+            dependencies: [
+                "DriftlineCore", "DriftlineConnectors", "DriftlineEngine", "DriftlineTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "driftline-loadgen",
+            dependencies: [
+                "DriftlineTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "loadtests/loadgen"
+        ),
+        .testTarget(
+            name: "DriftlineCoreTests",
+            dependencies: ["DriftlineCore", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(
+            name: "DriftlineEngineTests",
+            dependencies: ["DriftlineEngine", "DriftlineTestSupport"]
+        ),
+        .testTarget(
+            name: "DriftlineIntegrationTests",
+            dependencies: ["DriftlineEngine", "DriftlineTestSupport"]
+        ),
+    ]
+)
+
+for target in package.targets {
+    var settings = target.swiftSettings ?? []
+    settings.append(contentsOf: [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+    ])
+    target.swiftSettings = settings
+}

@@ -1,0 +1,108 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Interns byte strings (model names, versions, segment values, feature names) as dense `Symbol`s.
+///
+/// Looking up bytes that were seen before hashes and compares them in place: no `String`, no
+/// allocation. Only a first sighting copies the bytes. A table belongs to one shard and is not
+/// shared between threads.
+public final class SymbolTable {
+    private var bytes: [UInt8] = []
+    private var starts: [Int] = [0]
+    private var hashes: [UInt64] = []
+    /// Open-addressing slots holding `id + 1`; 0 is empty.
+    private var slots: [UInt32]
+    private var strings: [String] = []
+
+    public init(capacity: Int = 1024) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = Array(repeating: 0, count: size)
+    }
+
+    /// How many distinct strings have been interned.
+    public var count: Int { strings.count }
+
+    /// The symbol for `text`, interning it on first sight.
+    public func intern(_ text: UnsafeRawBufferPointer) -> Symbol {
+        let hash = Self.hash(text)
+        var slot = Int(truncatingIfNeeded: hash) & (slots.count - 1)
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { break }
+            let id = Int(entry - 1)
+            if hashes[id] == hash && equals(id, text) { return Symbol(id: UInt32(id)) }
+            slot = (slot + 1) & (slots.count - 1)
+        }
+        let id = strings.count
+        bytes.append(contentsOf: text)
+        starts.append(bytes.count)
+        hashes.append(hash)
+        strings.append(String(decoding: text, as: UTF8.self))
+        slots[slot] = UInt32(id + 1)
+        if strings.count * 2 > slots.count { grow() }
+        return Symbol(id: UInt32(id))
+    }
+
+    /// The symbol for `text`, interning it on first sight.
+    public func intern(_ text: String) -> Symbol {
+        var text = text
+        return text.withUTF8 { intern(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The symbol for `text` if it has been interned, without interning it.
+    public func lookup(_ text: UnsafeRawBufferPointer) -> Symbol? {
+        let hash = Self.hash(text)
+        var slot = Int(truncatingIfNeeded: hash) & (slots.count - 1)
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { return nil }
+            let id = Int(entry - 1)
+            if hashes[id] == hash && equals(id, text) { return Symbol(id: UInt32(id)) }
+            slot = (slot + 1) & (slots.count - 1)
+        }
+    }
+
+    /// The symbol for `text` if it has been interned, without interning it.
+    public func lookup(_ text: String) -> Symbol? {
+        var text = text
+        return text.withUTF8 { lookup(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The string a symbol stands for.
+    public subscript(symbol: Symbol) -> String { strings[Int(symbol.id)] }
+
+    private func equals(_ id: Int, _ text: UnsafeRawBufferPointer) -> Bool {
+        let start = starts[id]
+        let end = starts[id + 1]
+        guard end - start == text.count else { return false }
+        return bytes.withUnsafeBytes { all in
+            text.count == 0 || memcmp(all.baseAddress! + start, text.baseAddress!, text.count) == 0
+        }
+    }
+
+    private func grow() {
+        var bigger = [UInt32](repeating: 0, count: slots.count * 2)
+        for id in hashes.indices {
+            var slot = Int(truncatingIfNeeded: hashes[id]) & (bigger.count - 1)
+            while bigger[slot] != 0 { slot = (slot + 1) & (bigger.count - 1) }
+            bigger[slot] = UInt32(id + 1)
+        }
+        slots = bigger
+    }
+
+    /// FNV-1a over the bytes, finished with a 64-bit mix so the low bits spread well.
+    static func hash(_ text: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text {
+            h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        }
+        h ^= h >> 33
+        h = h &* 0xff51_afd7_ed55_8ccd
+        h ^= h >> 33
+        return h
+    }
+}
