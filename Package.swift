@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
     ],
     targets: [
         // Pure and deterministic: events, decoding, windows, operators, baselines, rules. No I/O, no clocks.
@@ -24,7 +25,10 @@ let package = Package(
             dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]
         ),
         // NDJSON files, stdin/stdout and the dead-letter writer.
-        .target(name: "DriftlineConnectors", dependencies: ["DriftlineCore"]),
+        .target(
+            name: "DriftlineConnectors",
+            dependencies: ["DriftlineCore", .product(name: "CSV", package: "CSV.swift")]
+        ),
         // Topology loading and validation, the runtime that wires sources -> operators -> sinks.
         .target(
             name: "DriftlineEngine",
@@ -53,6 +57,10 @@ let package = Package(
         .testTarget(
             name: "DriftlineEngineTests",
             dependencies: ["DriftlineEngine", "DriftlineTestSupport"]
+        ),
+        .testTarget(
+            name: "DriftlineConnectorsTests",
+            dependencies: ["DriftlineConnectors"]
         ),
         .testTarget(
             name: "DriftlineIntegrationTests",

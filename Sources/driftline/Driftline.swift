@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// The `driftline` command line.
+@main
+struct Driftline: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Streaming drift and health analytics for models in production."
+    )
+}

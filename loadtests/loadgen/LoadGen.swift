@@ -1,0 +1,5 @@
+import ArgumentParser
+
+/// Generates seeded contract-shaped event streams with injected drift.
+@main
+struct LoadGen: ParsableCommand {}
