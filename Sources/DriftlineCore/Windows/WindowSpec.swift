@@ -17,3 +17,26 @@ public struct WindowSpec: Equatable, Sendable {
     /// Whether the spec describes windows that can exist: positive size, `0 < hop <= size`.
     public var isValid: Bool { size > 0 && hop > 0 && hop <= size }
 }
+
+extension WindowSpec {
+    /// The start of the latest window that holds `timestamp`.
+    @inlinable
+    public func lastStart(containing timestamp: Int64) -> Int64 {
+        Self.floorDivide(timestamp, hop) * hop
+    }
+
+    /// The starts of every window that holds `timestamp`, latest first.
+    @inlinable
+    public func starts(containing timestamp: Int64) -> StrideThrough<Int64> {
+        let last = lastStart(containing: timestamp)
+        let first = Self.floorDivide(timestamp - size, hop) * hop + hop
+        return stride(from: last, through: first, by: -Int(hop))
+    }
+
+    /// Floor division that rounds towards negative infinity (times before 1970 stay aligned).
+    @inlinable
+    static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
+        let q = a / b
+        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+    }
+}

@@ -1,0 +1,502 @@
+/// The engine's pure core: windows, operators, the label join and the rules, for one shard.
+///
+/// Feed it decoded events in arrival order with `process(_:partition:now:)`; it keys each
+/// inference by (model, version, segment) for every key set, counts it in every window it belongs
+/// to, closes windows as the watermark passes them and judges the results. Take what it produced
+/// with `drain()`. Time is passed in (`now`, processing-time milliseconds), so the same input gives
+/// the same results however it is chunked.
+public final class DriftProcessor {
+    public let settings: ProcessorSettings
+    public private(set) var counters = ProcessorCounters()
+    private let symbols: SymbolTable
+    private var baselines: [ProfileID: Baseline] = [:]
+    private var profiles: [ProfileID: ModelProfile] = [:]
+    private var lastProfile: ModelProfile?
+    private var keys = KeySpace()
+    /// Indices into `Event.segment` of each key set's dimensions.
+    private let keySetDimensions: [[Int]]
+    private var labelJoin: LabelJoin
+    private var watermarks: Watermarks
+    private var rules: RuleEngine
+    private var output = ProcessorOutput()
+
+    /// Open windows by start, and their starts in ascending order.
+    private var windowsByStart: [Int64: [WindowState]] = [:]
+    private var starts: [Int64] = []
+    /// The earliest watermark at which some window must close, finalize or drop.
+    private var nextDeadline = Int64.max
+    private var dirtyWindows = 0
+    private var lastRevisionTick = Int64.min
+
+    // Per-event scratch, reused so the hot path does not allocate.
+    private var scratchSlots: [Int] = []
+    private var scratchBins: [Int] = []
+    private var scratchKeys: [Int32] = []
+
+    private struct ProfileID: Hashable {
+        var model: UInt32
+        var version: UInt32
+    }
+
+    /// A processor for `settings`; `baselines` are matched to events by (model, version).
+    public init(settings: ProcessorSettings, symbols: SymbolTable, baselines: [Baseline]) throws(ProcessorError) {
+        self.settings = settings
+        self.symbols = symbols
+        var dimensionSets: [[Int]] = []
+        for set in settings.keySets {
+            guard set.count <= KeySpace.maxDimensions else {
+                throw ProcessorError(.invalidSettings, "key set \(set) has more than \(KeySpace.maxDimensions) dimensions")
+            }
+            dimensionSets.append(
+                try set.map { (name: String) throws(ProcessorError) -> Int in
+                    guard let index = settings.segmentDimensions.firstIndex(of: name) else {
+                        throw ProcessorError(.invalidSettings, "key set dimension '\(name)' is not a segment dimension")
+                    }
+                    return index
+                })
+        }
+        guard settings.window.isValid else {
+            throw ProcessorError(.invalidSettings, "window size and hop must be positive, hop at most size")
+        }
+        keySetDimensions = dimensionSets
+        for baseline in baselines {
+            let id = ProfileID(model: symbols.intern(baseline.model).id, version: symbols.intern(baseline.version).id)
+            guard baselines.count == 1 || self.baselines[id] == nil else {
+                throw ProcessorError(.invalidSettings, "two baselines for \(baseline.model) \(baseline.version)")
+            }
+            self.baselines[id] = baseline
+        }
+        labelJoin = LabelJoin(capacity: settings.maxPendingLabels, keysPerEntry: settings.keySets.count)
+        watermarks = Watermarks(outOfOrderness: settings.outOfOrderness, idleTimeout: settings.idleTimeout)
+        rules = RuleEngine(rules: settings.rules)
+        scratchKeys = Array(repeating: -1, count: settings.keySets.count)
+    }
+
+    /// The combined watermark (epoch milliseconds), `Int64.min` before the first event.
+    public var watermark: Int64 { watermarks.current }
+
+    /// Inferences waiting for a label.
+    public var pendingLabels: Int { labelJoin.waiting }
+
+    /// Declares an input partition before it delivers, so it holds the watermark back from the start.
+    public func register(partition: Int, now: Int64) {
+        watermarks.register(partition: partition, now: now)
+    }
+
+    /// Counts one decoded event from input `partition`, seen at processing time `now`.
+    public func process(_ event: inout Event, partition: Int, now: Int64) -> Disposition {
+        if settings.processingTime || event.timestamp == nil { event.timestamp = now }
+        let timestamp = event.timestamp!
+        let disposition: Disposition
+        switch event.kind {
+        case .inference: disposition = processInference(&event, at: timestamp)
+        case .label: disposition = processLabel(event, at: timestamp)
+        case .resource: disposition = processResource(event, at: timestamp)
+        }
+        if let advanced = watermarks.observe(partition: partition, eventTime: timestamp, now: now) {
+            advance(to: advanced, now: now)
+        }
+        return disposition
+    }
+
+    /// Lets idle partitions stop holding the watermark back at processing time `now`.
+    public func tick(now: Int64) {
+        if let advanced = watermarks.tick(now: now) { advance(to: advanced, now: now) }
+    }
+
+    /// The input has ended: closes, finalizes and emits every open window.
+    public func finish(now: Int64) {
+        watermarks.finish()
+        advance(to: .max, now: now)
+    }
+
+    /// Takes the results, alerts and triggers produced since the last call.
+    public func drain() -> ProcessorOutput {
+        defer { output = ProcessorOutput() }
+        return output
+    }
+
+    // MARK: - Events
+
+    private func profile(model: Symbol, version: Symbol) -> ModelProfile {
+        if let last = lastProfile, last.model == model, last.version == version { return last }
+        let id = ProfileID(model: model.id, version: version.id)
+        if let known = profiles[id] {
+            lastProfile = known
+            return known
+        }
+        // Baselines were validated when loaded; a binner that still refuses one is reported as no baseline.
+        let profile =
+            (try? ModelProfile(model: model, version: version, baseline: baselines[id], symbols: symbols))
+            ?? (try! ModelProfile(model: model, version: version, baseline: nil, symbols: symbols))
+        profiles[id] = profile
+        lastProfile = profile
+        return profile
+    }
+
+    private func processInference(_ event: inout Event, at timestamp: Int64) -> Disposition {
+        guard let model = event.model, let version = event.version else {
+            return .rejected("inference without model or version")
+        }
+        counters.inferences += 1
+        let profile = profile(model: model, version: version)
+        scratchSlots.removeAll(keepingCapacity: true)
+        scratchBins.removeAll(keepingCapacity: true)
+        for feature in event.features {
+            let slot = profile.slot(for: feature.name, symbols: symbols)
+            if case .missing = feature.value { continue }
+            if slot < profile.binners.count {
+                guard let bin = profile.bin(slot: slot, value: feature.value, in: event) else {
+                    counters.invalidFeatureValues += 1
+                    continue
+                }
+                scratchBins.append(bin)
+            }
+            scratchSlots.append(slot)
+        }
+        if profile.task == nil, event.prediction != .missing {
+            if case .number = event.prediction { profile.task = .regression } else { profile.task = .classification }
+        }
+        var predictedClass = -1
+        var predictedValue = Double.nan
+        var labelClass = -1
+        var labelValue = Double.nan
+        if profile.task == .regression {
+            if case .number(let x) = event.prediction { predictedValue = x }
+            if case .number(let x) = event.label { labelValue = x }
+        } else {
+            predictedClass = profile.classIndex(event.prediction, in: event) ?? -1
+            labelClass = profile.classIndex(event.label, in: event) ?? -1
+        }
+        let labelled = predictedClass >= 0 ? labelClass >= 0 : !predictedValue.isNaN && !labelValue.isNaN
+
+        var routed = false
+        var counted = false
+        for set in keySetDimensions.indices {
+            guard
+                let key = keys.key(
+                    set: set, dimensions: keySetDimensions[set], event: event, profile: profile,
+                    names: settings.segmentDimensions, symbols: symbols)
+            else {
+                scratchKeys[set] = -1
+                continue
+            }
+            routed = true
+            scratchKeys[set] = Int32(key.id)
+            for start in settings.window.starts(containing: timestamp) {
+                guard let window = window(of: key, startingAt: start) else { continue }
+                counted = true
+                window.count += 1
+                for slot in scratchSlots { window.markPresent(slot: slot) }
+                for bin in scratchBins { window.bins[bin] &+= 1 }
+                if let latency = event.latencyMs { window.recordLatency(latency) }
+                if labelled {
+                    if predictedClass >= 0 {
+                        window.classification.record(predicted: predictedClass, actual: labelClass)
+                    } else {
+                        window.regression.record(predicted: predictedValue, actual: labelValue)
+                    }
+                }
+                touched(window)
+            }
+        }
+        guard routed else { return .rejected(missingDimensionsReason(event)) }
+        guard counted else {
+            counters.late += 1
+            return .late("every window of \(Timestamp.format(timestamp)) is past the allowed lateness")
+        }
+        if !labelled, let requestID = event.requestID, predictedClass >= 0 || !predictedValue.isNaN {
+            let evicted = event.withText(requestID) { bytes in
+                labelJoin.add(
+                    model: model, requestID: bytes, timestamp: timestamp, profile: profile,
+                    predictedClass: predictedClass, predictedValue: predictedValue, keys: scratchKeys)
+            }
+            counters.evictedUnlabelled += evicted
+        }
+        return .accepted
+    }
+
+    private func processLabel(_ event: Event, at timestamp: Int64) -> Disposition {
+        guard let model = event.model, let requestID = event.requestID else {
+            return .rejected("label without model or request_id")
+        }
+        counters.labels += 1
+        guard let (pending, keyIDs) = event.withText(requestID, { labelJoin.take(model: model, requestID: $0) }) else {
+            counters.labelsUnmatched += 1
+            return .accepted
+        }
+        guard timestamp - pending.timestamp <= settings.labelWait else {
+            counters.labelsBeyondWait += 1
+            counters.unlabelled += 1
+            return .accepted
+        }
+        let profile = pending.profile
+        var labelClass = -1
+        var labelValue = Double.nan
+        if pending.predictedClass >= 0 {
+            labelClass = profile.classIndex(event.label, in: event) ?? -1
+        } else if case .number(let x) = event.label {
+            labelValue = x
+        }
+        guard labelClass >= 0 || !labelValue.isNaN else { return .rejected("label value does not fit the model's task") }
+        var counted = false
+        for keyID in keyIDs where keyID >= 0 {
+            let key = keys.all[Int(keyID)]
+            for start in settings.window.starts(containing: pending.timestamp) {
+                guard let window = key.window(startingAt: start) else { continue }
+                counted = true
+                if labelClass >= 0 {
+                    window.classification.record(predicted: pending.predictedClass, actual: labelClass)
+                } else {
+                    window.regression.record(predicted: pending.predictedValue, actual: labelValue)
+                }
+                touched(window)
+            }
+        }
+        if counted { counters.labelsMatched += 1 } else { counters.labelsLate += 1 }
+        return .accepted
+    }
+
+    private func processResource(_ event: Event, at timestamp: Int64) -> Disposition {
+        guard let model = event.model, let version = event.version else {
+            return .rejected("resource event without model or version")
+        }
+        counters.resources += 1
+        let profile = profile(model: model, version: version)
+        let host = event.host ?? symbols.intern("_unknown")
+        var routed = false
+        var counted = false
+        for set in keySetDimensions.indices {
+            guard
+                let key = keys.key(
+                    set: set, dimensions: keySetDimensions[set], event: event, profile: profile,
+                    names: settings.segmentDimensions, symbols: symbols)
+            else { continue }
+            routed = true
+            for start in settings.window.starts(containing: timestamp) {
+                guard let window = window(of: key, startingAt: start) else { continue }
+                counted = true
+                window.resources[host, default: ResourceSamples()].record(event)
+                touched(window)
+            }
+        }
+        guard routed else { return .rejected(missingDimensionsReason(event)) }
+        guard counted else {
+            counters.late += 1
+            return .late("every window of \(Timestamp.format(timestamp)) is past the allowed lateness")
+        }
+        return .accepted
+    }
+
+    private func missingDimensionsReason(_ event: Event) -> String {
+        let have = Set(settings.segmentDimensions.indices.filter { event.segment[$0] != nil }.map { settings.segmentDimensions[$0] })
+        let wanted = settings.keySets.map { "[" + $0.joined(separator: ",") + "]" }.joined(separator: " ")
+        return "segment has \(have.isEmpty ? "no dimensions" : have.sorted().joined(separator: ",")); every key set needs more: \(wanted)"
+    }
+
+    /// The window of `key` starting at `start`, opened if needed; nil when it is past the allowed lateness.
+    @inline(__always)
+    private func window(of key: KeyState, startingAt start: Int64) -> WindowState? {
+        let end = start + settings.window.size
+        guard watermarks.current == .min || end > watermarks.current - settings.allowedLateness else { return nil }
+        if let open = key.window(startingAt: start) { return open }
+        let window = WindowState(key: key, start: start, size: settings.window.size)
+        key.windows.insert(window, at: 0)
+        if windowsByStart[start] == nil {
+            let position = starts.firstIndex { $0 > start } ?? starts.count
+            starts.insert(start, at: position)
+        }
+        windowsByStart[start, default: []].append(window)
+        if end <= watermarks.current {
+            // Opened late, within the allowed lateness: never judged, emitted at the next revision tick.
+            window.closed = true
+            window.final = end + settings.labelWait <= watermarks.current
+        }
+        nextDeadline = min(nextDeadline, deadline(of: window))
+        return window
+    }
+
+    @inline(__always)
+    private func touched(_ window: WindowState) {
+        if window.closed && !window.dirty {
+            window.dirty = true
+            dirtyWindows += 1
+        }
+    }
+
+    private func deadline(of window: WindowState) -> Int64 {
+        if !window.closed { return window.end }
+        if !window.final { return window.end + settings.labelWait }
+        return window.end + settings.labelWait + settings.allowedLateness
+    }
+
+    // MARK: - Watermark
+
+    private struct TriggerGroup {
+        var profile: ModelProfile
+        var start: Int64
+        var end: Int64
+        var phase: RuleEngine.Phase
+        var reasons: [RetrainTrigger.Reason]
+    }
+
+    private func advance(to watermark: Int64, now: Int64) {
+        if watermark != .max {
+            counters.unlabelled += labelJoin.expire(before: watermark - settings.labelWait - settings.allowedLateness)
+        } else {
+            counters.unlabelled += labelJoin.expire(before: .max)
+        }
+        let tick = WindowSpec.floorDivide(watermark, settings.window.hop)
+        let revisionTick = tick > lastRevisionTick
+        lastRevisionTick = max(lastRevisionTick, tick)
+        guard watermark >= nextDeadline || (revisionTick && dirtyWindows > 0) else { return }
+
+        var groups: [TriggerGroup] = []
+        var newDeadline = Int64.max
+        var emptied: [Int64] = []
+        for start in starts {
+            guard let windows = windowsByStart[start] else { continue }
+            if start + settings.window.size > watermark {
+                newDeadline = min(newDeadline, start + settings.window.size)
+                break
+            }
+            var kept: [WindowState] = []
+            for window in windows {
+                settle(window, watermark: watermark, revisionTick: revisionTick, now: now, groups: &groups)
+                if window.end + settings.labelWait + settings.allowedLateness <= watermark {
+                    window.key.remove(window)
+                } else {
+                    kept.append(window)
+                    newDeadline = min(newDeadline, deadline(of: window))
+                }
+            }
+            if kept.isEmpty { emptied.append(start) } else { windowsByStart[start] = kept }
+        }
+        for start in emptied {
+            windowsByStart[start] = nil
+            starts.removeAll { $0 == start }
+        }
+        nextDeadline = newDeadline
+        for group in groups where !group.reasons.isEmpty {
+            let model = symbols[group.profile.model]
+            let version = symbols[group.profile.version]
+            var id = "\(model)/\(version)/\(Timestamp.format(group.end))"
+            if group.phase == .labelHorizon { id += "/labelled" }
+            output.triggers.append(
+                RetrainTrigger(
+                    triggerID: id, model: model, version: version, reasons: group.reasons, windowStart: group.start,
+                    windowEnd: group.end, at: now))
+        }
+    }
+
+    /// Closes, finalizes or re-emits one window as the watermark requires.
+    private func settle(
+        _ window: WindowState, watermark: Int64, revisionTick: Bool, now: Int64, groups: inout [TriggerGroup]
+    ) {
+        let finalNow = window.end + settings.labelWait <= watermark
+        var phases: [RuleEngine.Phase] = []
+        var emit = false
+        if !window.closed {
+            window.closed = true
+            phases.append(.close)
+            emit = true
+        }
+        if !window.final && finalNow {
+            window.final = true
+            phases.append(.labelHorizon)
+            emit = emit || window.dirty || window.classification.total > 0 || window.regression.count > 0
+        }
+        let dropping = window.end + settings.labelWait + settings.allowedLateness <= watermark
+        if window.dirty && (revisionTick || dropping) { emit = true }
+        guard emit || !phases.isEmpty else { return }
+        let result = result(of: window)
+        if emit {
+            output.results.append(result)
+            counters.windowsEmitted += 1
+            window.revisions += 1
+            if window.dirty {
+                window.dirty = false
+                dirtyWindows -= 1
+            }
+        }
+        guard !phases.isEmpty else { return }
+        var featureSamples: [String: Int] = [:]
+        for (slot, name) in window.key.profile.featureNames.enumerated() {
+            featureSamples[name] = slot < window.present.count ? Int(window.present[slot]) : 0
+        }
+        for phase in phases {
+            var reasons: [RetrainTrigger.Reason] = []
+            rules.judge(
+                result, keyID: window.key.id, phase: phase, featureSamples: featureSamples, now: now,
+                alerts: &output.alerts, reasons: &reasons)
+            guard !reasons.isEmpty else { continue }
+            if let index = groups.firstIndex(where: {
+                $0.profile === window.key.profile && $0.start == window.start && $0.phase == phase
+            }) {
+                groups[index].reasons += reasons
+            } else {
+                groups.append(
+                    TriggerGroup(
+                        profile: window.key.profile, start: window.start, end: window.end, phase: phase,
+                        reasons: reasons))
+            }
+        }
+    }
+
+    // MARK: - Results
+
+    private func result(of window: WindowState) -> WindowResult {
+        let profile = window.key.profile
+        let count = window.count
+        var psi: [FeatureMetric]?
+        if let baseline = profile.baseline {
+            psi = baseline.features.enumerated().map { slot, feature in
+                let offset = profile.binOffsets[slot]
+                let value = window.bins.withUnsafeBufferPointer { counts in
+                    PSI.value(
+                        expected: feature.expected,
+                        actualCounts: UnsafeBufferPointer(rebasing: counts[offset..<(offset + feature.expected.count)]))
+                }
+                return FeatureMetric(feature: feature.name, value: value)
+            }
+        }
+        let missing = profile.featureNames.enumerated().map { slot, name in
+            let present = slot < window.present.count ? Int(window.present[slot]) : 0
+            return FeatureMetric(feature: name, value: count == 0 ? nil : Double(count - present) / Double(count))
+        }
+        let offline = profile.baseline?.offline?.accuracy
+        let accuracy: AccuracyResult
+        if window.regression.count > 0 {
+            let metrics = window.regression.metrics
+            accuracy = AccuracyResult(
+                online: nil, offline: nil, gapPP: nil, labelled: window.regression.count, final: window.final,
+                mae: metrics?.mae, rmse: metrics?.rmse)
+        } else {
+            let labelled = window.classification.total
+            let online = labelled > 0 ? Double(window.classification.correct) / Double(labelled) : nil
+            accuracy = AccuracyResult(
+                online: online, offline: offline,
+                gapPP: online.flatMap { online in offline.map { ($0 - online) * 100 } }, labelled: labelled,
+                final: window.final)
+        }
+        var latency: LatencyResult?
+        if let histogram = window.latency, histogram.totalCount > 0 {
+            func at(_ percentile: Double) -> Double { Double(histogram.valueAtPercentile(percentile)) / 1000 }
+            latency = LatencyResult(
+                p50: at(50), p90: at(90), p95: at(95), p99: at(99), p999: at(99.9), max: window.latencyMax,
+                samples: Int(histogram.totalCount))
+        }
+        var allHosts = Array(repeating: [Double](), count: ResourceSamples.fields.count)
+        var byHost: [HostResources] = []
+        for (host, samples) in window.resources.sorted(by: { symbols[$0.key] < symbols[$1.key] }) {
+            for field in samples.values.indices { allHosts[field] += samples.values[field] }
+            byHost.append(HostResources(host: symbols[host], stats: ResourceSamples.stats(samples.values)))
+        }
+        return WindowResult(
+            model: symbols[profile.model], version: symbols[profile.version], segment: window.key.segment,
+            revision: window.revisions, start: window.start, end: window.end, count: count, psi: psi,
+            missingRate: missing, accuracy: accuracy, latency: latency,
+            throughputPerSecond: Double(count) / (Double(settings.window.size) / 1000), resources: ResourceSamples.stats(allHosts),
+            resourcesByHost: byHost)
+    }
+}

@@ -1,0 +1,88 @@
+/// How a `DriftProcessor` windows, keys, joins and judges events.
+public struct ProcessorSettings: Sendable {
+    public var window: WindowSpec
+    /// The segment dimensions events carry, in `Event.segment` order.
+    public var segmentDimensions: [String]
+    /// The key sets results are computed for; each a list of dimension names, `[]` for the
+    /// whole-model rollup.
+    public var keySets: [[String]]
+    /// Watermark = largest event time − this (milliseconds).
+    public var outOfOrderness: Int64
+    /// Events this far behind the watermark still update (and re-emit) their windows (milliseconds).
+    public var allowedLateness: Int64
+    /// A partition silent this long (processing time) stops holding the watermark back.
+    public var idleTimeout: Int64
+    /// Bound of the label join in event time: `label.ts − inference.ts ≤ labelWait` (milliseconds).
+    public var labelWait: Int64
+    /// At most this many inferences wait for a label; the oldest leave first.
+    public var maxPendingLabels: Int
+    public var rules: [RuleSpec]
+    /// Stamp events with processing time instead of their own timestamps.
+    public var processingTime: Bool
+
+    public init(
+        window: WindowSpec, segmentDimensions: [String] = [], keySets: [[String]] = [[]],
+        outOfOrderness: Int64 = 5_000, allowedLateness: Int64 = 0, idleTimeout: Int64 = 30_000,
+        labelWait: Int64 = 600_000, maxPendingLabels: Int = 1_000_000, rules: [RuleSpec] = RuleSpec.defaults,
+        processingTime: Bool = false
+    ) {
+        self.window = window
+        self.segmentDimensions = segmentDimensions
+        self.keySets = keySets
+        self.outOfOrderness = outOfOrderness
+        self.allowedLateness = allowedLateness
+        self.idleTimeout = idleTimeout
+        self.labelWait = labelWait
+        self.maxPendingLabels = maxPendingLabels
+        self.rules = rules
+        self.processingTime = processingTime
+    }
+}
+
+/// What became of one event handed to a `DriftProcessor`.
+public enum Disposition: Equatable, Sendable {
+    /// Counted in at least one window (or, for a label, taken as the label stream).
+    case accepted
+    /// Every window it belongs to is past the allowed lateness: dead-letter it as late.
+    case late(String)
+    /// It lacks what every key set needs, or names something the processor cannot use.
+    case rejected(String)
+}
+
+/// Running totals of a `DriftProcessor`, for metrics and the end-of-run report.
+public struct ProcessorCounters: Equatable, Sendable {
+    public var inferences = 0
+    public var labels = 0
+    public var resources = 0
+    /// Events dead-lettered as later than the allowed lateness.
+    public var late = 0
+    /// Events dead-lettered for lacking what every key set needs.
+    public var rejected = 0
+    public var labelsMatched = 0
+    /// Labels whose (model, request_id) matched no waiting inference.
+    public var labelsUnmatched = 0
+    /// Labels that arrived after the bound `label.ts − inference.ts ≤ wait`.
+    public var labelsBeyondWait = 0
+    /// Labels whose inference's windows had already been dropped.
+    public var labelsLate = 0
+    /// Inferences whose label never came within the bound.
+    public var unlabelled = 0
+    /// Inferences that left the label join unlabelled because it was full.
+    public var evictedUnlabelled = 0
+    /// Feature values that could not be binned: the wrong type for the baseline's feature.
+    public var invalidFeatureValues = 0
+    public var windowsEmitted = 0
+
+    public init() {}
+}
+
+/// What a `DriftProcessor` produced since it was last drained.
+public struct ProcessorOutput: Sendable {
+    public var results: [WindowResult] = []
+    public var alerts: [Alert] = []
+    public var triggers: [RetrainTrigger] = []
+
+    public init() {}
+
+    public var isEmpty: Bool { results.isEmpty && alerts.isEmpty && triggers.isEmpty }
+}

@@ -1,0 +1,95 @@
+import Histogram
+
+/// The open state of one window of one key: every operator's running counts, mutated in place.
+///
+/// A class, so the hot path updates it through one reference instead of copying arrays.
+final class WindowState {
+    /// Latency is recorded in microseconds from 1 µs to 60 s at 3 significant digits (~70 KB);
+    /// larger values count in the top bucket, and the exact maximum is kept separately.
+    static let latencyHighestMicros: UInt64 = 60_000_000
+
+    let key: KeyState
+    let start: Int64
+    let end: Int64
+
+    var count = 0
+    /// Inferences with a value per feature slot.
+    var present: [UInt32]
+    /// Flat bin counts of the baseline features (see `ModelProfile.binOffsets`).
+    var bins: [UInt32]
+    var latency: Histogram<UInt32>?
+    var latencyMax = -Double.infinity
+    var classification = ClassificationTally()
+    var regression = RegressionTally()
+    var resources: [Symbol: ResourceSamples] = [:]
+
+    /// Revisions emitted so far (the next one is this number).
+    var revisions = 0
+    /// The window closed (the watermark passed its end).
+    var closed = false
+    /// The label horizon passed: accuracy is final and has been judged.
+    var final = false
+    /// Changed since its last emission.
+    var dirty = false
+
+    init(key: KeyState, start: Int64, size: Int64) {
+        self.key = key
+        self.start = start
+        self.end = start + size
+        present = Array(repeating: 0, count: key.profile.featureNames.count)
+        bins = Array(repeating: 0, count: key.profile.totalBins)
+    }
+
+    /// Records one inference's latency.
+    @inline(__always)
+    func recordLatency(_ milliseconds: Double) {
+        if latency == nil {
+            latency = Histogram(
+                lowestDiscernibleValue: 1, highestTrackableValue: Self.latencyHighestMicros,
+                numberOfSignificantValueDigits: .three)
+        }
+        let micros = (milliseconds * 1000).rounded()
+        let value = micros < 1 ? 1 : (micros > Double(Self.latencyHighestMicros) ? Self.latencyHighestMicros : UInt64(micros))
+        _ = latency!.record(value)
+        if milliseconds > latencyMax { latencyMax = milliseconds }
+    }
+
+    /// Marks one more slot present, growing the counts when the profile gained a feature.
+    @inline(__always)
+    func markPresent(slot: Int) {
+        if slot >= present.count {
+            present.append(contentsOf: repeatElement(0, count: slot + 1 - present.count))
+        }
+        present[slot] &+= 1
+    }
+}
+
+/// Resource samples of one host in one window.
+struct ResourceSamples {
+    /// One array per `ResourceSamples.fields` entry.
+    var values: [[Double]] = Array(repeating: [], count: ResourceSamples.fields.count)
+
+    /// The contract's resource fields, in output order.
+    static let fields = ["cpu_pct", "mem_mb", "gpu_pct", "gpu_mem_mb"]
+
+    mutating func record(_ event: borrowing Event) {
+        if let v = event.cpuPct { values[0].append(v) }
+        if let v = event.memMB { values[1].append(v) }
+        if let v = event.gpuPct { values[2].append(v) }
+        if let v = event.gpuMemMB { values[3].append(v) }
+    }
+
+    /// Mean, max and nearest-rank p95 of each field that has samples.
+    static func stats(_ samples: [[Double]]) -> [ResourceStat] {
+        var stats: [ResourceStat] = []
+        for (index, values) in samples.enumerated() where !values.isEmpty {
+            let sorted = values.sorted()
+            let rank = Int((0.95 * Double(sorted.count)).rounded(.up))
+            stats.append(
+                ResourceStat(
+                    field: fields[index], mean: sorted.reduce(0, +) / Double(sorted.count), max: sorted[sorted.count - 1],
+                    p95: sorted[max(rank, 1) - 1], samples: sorted.count))
+        }
+        return stats
+    }
+}

@@ -1,0 +1,77 @@
+/// Event-time progress of a set of input partitions.
+///
+/// Each partition's watermark is the largest event time it has delivered minus the allowed
+/// out-of-orderness; the combined watermark is the minimum over the partitions that are not idle.
+/// A partition that has delivered nothing for `idleTimeout` (in processing time, passed in by the
+/// caller) stops holding the others back until it delivers again.
+public struct Watermarks: Sendable {
+    private struct Partition: Sendable {
+        var maxEventTime: Int64
+        var lastActivity: Int64
+    }
+
+    /// Allowed out-of-orderness in milliseconds.
+    public let outOfOrderness: Int64
+    /// Processing-time milliseconds after which a silent partition counts as idle.
+    public let idleTimeout: Int64
+    private var partitions: [Int: Partition] = [:]
+    /// The combined watermark; never moves backwards.
+    public private(set) var current: Int64 = .min
+
+    public init(outOfOrderness: Int64, idleTimeout: Int64) {
+        self.outOfOrderness = outOfOrderness
+        self.idleTimeout = idleTimeout
+    }
+
+    /// Records an event of `partition` at `eventTime`, seen at processing time `now`.
+    /// Returns the new combined watermark when it advanced.
+    @discardableResult
+    public mutating func observe(partition: Int, eventTime: Int64, now: Int64) -> Int64? {
+        if var state = partitions[partition] {
+            state.maxEventTime = max(state.maxEventTime, eventTime)
+            state.lastActivity = max(state.lastActivity, now)
+            partitions[partition] = state
+        } else {
+            partitions[partition] = Partition(maxEventTime: eventTime, lastActivity: now)
+        }
+        return recompute(now: now)
+    }
+
+    /// Re-evaluates idleness at processing time `now`; returns the new watermark when it advanced.
+    @discardableResult
+    public mutating func tick(now: Int64) -> Int64? {
+        recompute(now: now)
+    }
+
+    /// Registers a partition before it delivers anything, so it holds the watermark back from the start.
+    public mutating func register(partition: Int, now: Int64) {
+        if partitions[partition] == nil {
+            partitions[partition] = Partition(maxEventTime: .min, lastActivity: now)
+        }
+    }
+
+    /// Forgets a partition (revoked, or finished), so it no longer holds the watermark back.
+    public mutating func remove(partition: Int, now: Int64) -> Int64? {
+        partitions[partition] = nil
+        return recompute(now: now)
+    }
+
+    /// Moves the watermark to the end of time: every window may close (end of a finite input).
+    public mutating func finish() {
+        current = .max
+    }
+
+    private mutating func recompute(now: Int64) -> Int64? {
+        var low = Int64.max
+        var anyActive = false
+        for state in partitions.values where now - state.lastActivity < idleTimeout {
+            anyActive = true
+            low = min(low, state.maxEventTime)
+        }
+        guard anyActive, low != .min else { return nil }
+        let candidate = low - outOfOrderness
+        guard candidate > current else { return nil }
+        current = candidate
+        return candidate
+    }
+}
