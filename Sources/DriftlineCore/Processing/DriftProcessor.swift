@@ -1,3 +1,5 @@
+import Histogram
+
 /// The engine's pure core: windows, operators, the label join and the rules, for one shard.
 ///
 /// Feed it decoded events in arrival order with `process(_:partition:now:)`; it keys each
@@ -97,6 +99,11 @@ public final class DriftProcessor {
             advance(to: advanced, now: now)
         }
         return disposition
+    }
+
+    /// Forgets an input partition that has ended or was revoked, so it stops holding the watermark back.
+    public func remove(partition: Int, now: Int64) {
+        if let advanced = watermarks.remove(partition: partition, now: now) { advance(to: advanced, now: now) }
     }
 
     /// Lets idle partitions stop holding the watermark back at processing time `now`.
@@ -467,7 +474,7 @@ public final class DriftProcessor {
         let offline = profile.baseline?.offline?.accuracy
         let accuracy: AccuracyResult
         if window.regression.count > 0 {
-            let metrics = window.regression.metrics
+            let metrics = RegressionMetrics(window.regression)
             accuracy = AccuracyResult(
                 online: nil, offline: nil, gapPP: nil, labelled: window.regression.count, final: window.final,
                 mae: metrics?.mae, rmse: metrics?.rmse)

@@ -32,7 +32,7 @@ final class ModelProfile {
     /// Decided by the baseline's offline metrics, else by the first prediction seen.
     var task: Task?
 
-    init(model: Symbol, version: Symbol, baseline: Baseline?, symbols: SymbolTable) throws(BaselineError) {
+    init(model: Symbol, version: Symbol, baseline: Baseline?, symbols: SymbolTable) throws {
         self.model = model
         self.version = version
         self.baseline = baseline
@@ -43,8 +43,8 @@ final class ModelProfile {
         for feature in baseline?.features ?? [] {
             let binner: Binner
             switch feature.kind {
-            case .numeric: binner = .numeric(try NumericBinner(edges: feature.edges ?? []))
-            case .categorical: binner = .categorical(try CategoryBinner(categories: feature.categories ?? []))
+            case .numeric: binner = .numeric(try feature.numericBinner())
+            case .categorical: binner = .categorical(try feature.categoryBinner())
             }
             offsets.append(total)
             total += feature.expected.count
@@ -59,7 +59,7 @@ final class ModelProfile {
             assign(slot: slot, to: symbols.intern(name))
         }
         if let offline = baseline?.offline {
-            for name in offline.classNames { _ = classes.intern(name) }
+            for name in offline.classes { _ = classes.intern(name) }
             task = offline.classification != nil ? .classification : .regression
         }
     }

@@ -1,0 +1,81 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Writes records as NDJSON (one JSON object per line) to a file or standard output, buffered
+/// and flushed when asked (once per processed batch) and when closed.
+public final class RecordWriter {
+    private let descriptor: Int32
+    private let ownsDescriptor: Bool
+    private var pending: [UInt8] = []
+    private let encoder: JSONEncoder
+    /// Where the records go, for error messages.
+    public let name: String
+    /// Records written so far.
+    public private(set) var count = 0
+
+    /// Creates (or truncates) the file at `path`, making its directory if needed.
+    public init(path: String) throws(ConnectorError) {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else {
+            throw ConnectorError(.cannotOpen, "\(path): \(String(cString: strerror(errno)))")
+        }
+        descriptor = fd
+        ownsDescriptor = true
+        name = path
+        encoder = Self.makeEncoder()
+    }
+
+    /// Writes to standard output.
+    public init(standardOutput: Void = ()) {
+        descriptor = 1
+        ownsDescriptor = false
+        name = "stdout"
+        encoder = Self.makeEncoder()
+    }
+
+    deinit {
+        try? flush()
+        if ownsDescriptor { close(descriptor) }
+    }
+
+    private static func makeEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// Appends one record.
+    public func write(_ record: some Encodable) throws(ConnectorError) {
+        do {
+            pending.append(contentsOf: try encoder.encode(record))
+        } catch {
+            throw ConnectorError(.invalidData, "\(name): cannot encode record: \(error)")
+        }
+        pending.append(0x0A)
+        count += 1
+    }
+
+    /// Writes out everything appended so far.
+    public func flush() throws(ConnectorError) {
+        var offset = 0
+        while offset < pending.count {
+            let written = pending.withUnsafeBytes { bytes in
+                Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw ConnectorError(.writeFailed, "\(name): \(String(cString: strerror(errno)))")
+            }
+            offset += written
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,30 @@
+/// What one run of a `Pipeline` did.
+public struct RunSummary: Sendable {
+    /// Non-blank input lines read.
+    public var records = 0
+    /// Dead-lettered records by reason code.
+    public var deadLetters: [String: Int] = [:]
+    public var results = 0
+    public var alerts = 0
+    public var triggers = 0
+    public var processor = ProcessorCounters()
+    public var elapsedSeconds = 0.0
+
+    public init() {}
+
+    /// A few lines for the end of a run.
+    public var report: String {
+        let dead = deadLetters.isEmpty
+            ? "0" : deadLetters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let rate = elapsedSeconds > 0 ? Int(Double(records) / elapsedSeconds) : 0
+        return """
+            records \(records) (\(rate)/s): inferences \(processor.inferences), labels \(processor.labels), \
+            resources \(processor.resources)
+            dead letters: \(dead)
+            labels: matched \(processor.labelsMatched), unmatched \(processor.labelsUnmatched), \
+            beyond wait \(processor.labelsBeyondWait), late \(processor.labelsLate); \
+            inferences never labelled \(processor.unlabelled + processor.evictedUnlabelled)
+            out: \(results) window results, \(alerts) alerts, \(triggers) retrain triggers
+            """
+    }
+}
