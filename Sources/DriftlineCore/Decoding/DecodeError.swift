@@ -1,0 +1,42 @@
+/// Why one payload could not be decoded into an `Event`; the record goes to the dead-letter output
+/// with this reason.
+public struct DecodeError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The kind of failure, stable for counting and routing.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private let name: String
+
+        private init(_ name: String) { self.name = name }
+
+        /// The payload is not valid JSON.
+        public static let invalidJSON = Code("invalidJSON")
+        /// The payload is valid JSON but its top-level value is not an object.
+        public static let notAnObject = Code("notAnObject")
+        /// A role the event's kind requires is absent (or `null`).
+        public static let missingRole = Code("missingRole")
+        /// A role holds a value of the wrong JSON type.
+        public static let wrongType = Code("wrongType")
+        /// The timestamp is neither RFC 3339 nor integer epoch milliseconds.
+        public static let invalidTimestamp = Code("invalidTimestamp")
+        /// The payload is larger than the decoder's `maxPayloadBytes`.
+        public static let oversize = Code("oversize")
+        /// The `type` role names no known event kind.
+        public static let unknownKind = Code("unknownKind")
+
+        /// The code's name.
+        public var description: String { name }
+    }
+
+    /// The kind of failure.
+    public var code: Code
+    /// What is wrong with the payload, for the person who has to fix the producer or the mapping.
+    public var message: String
+
+    /// A failure of the given kind with its reason.
+    public init(code: Code, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// `code: message`.
+    public var description: String { "\(code): \(message)" }
+}

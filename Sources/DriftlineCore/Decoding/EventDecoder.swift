@@ -1,0 +1,545 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Decodes one JSON payload into the shared scratch `Event`, following a source's `FieldMapping`.
+///
+/// The mapping is compiled once; each payload is then read in a single pass that validates the
+/// whole document and captures every role on the way, allocating nothing in steady state (the
+/// `Event`'s arrays keep their capacity and the `SymbolTable` only copies strings it has never
+/// seen). A decoder belongs to one shard, like its symbol table, and is not shared between threads.
+public final class EventDecoder {
+    /// Payloads larger than this many bytes are rejected with `DecodeError.Code.oversize`.
+    public var maxPayloadBytes: Int
+
+    private let mapping: FieldMapping
+    private let plan: DecodePlan
+    private let symbols: SymbolTable
+    /// Unescaped strings and numbers on their way to `strtod`; holds at least payload + 1 bytes.
+    private var scratch: UnsafeMutablePointer<UInt8>
+    private var scratchCapacity: Int
+    /// Segment values from `segmentFields`, as `Symbol.id + 1` (0: none); they win over `segment`.
+    private let fieldSegment: UnsafeMutableBufferPointer<UInt32>
+
+    /// Compiles `mapping`, interning its constants in `symbols`.
+    public init(mapping: FieldMapping, symbols: SymbolTable, maxPayloadBytes: Int = 1 << 20) throws(MappingError) {
+        self.mapping = mapping
+        self.symbols = symbols
+        self.maxPayloadBytes = maxPayloadBytes
+        plan = try DecodePlan(mapping: mapping, symbols: symbols)
+        scratchCapacity = 4096
+        scratch = .allocate(capacity: scratchCapacity)
+        fieldSegment = .allocate(capacity: max(1, mapping.segmentDimensions.count))
+    }
+
+    deinit {
+        scratch.deallocate()
+        fieldSegment.deallocate()
+    }
+
+    /// What went wrong with a role's value during the pass, turned into a message at the end.
+    private struct Problem {
+        var code: DecodeError.Code
+        var target: DecodePlan.Target
+        var expected: StaticString
+        var found: StaticString
+        var range: Range<Int>
+        var feature: Symbol?
+    }
+
+    /// What the pass learns besides the event's roles.
+    private struct PassState {
+        var kind: EventKind?
+        var problem: Problem?
+    }
+
+    /// A scalar value read from the payload; strings are valid only until the next token.
+    private enum Scalar {
+        case string(UnsafeRawBufferPointer)
+        case number(JSONScanner.Number)
+        case bool(Bool)
+        case null
+
+        var typeName: StaticString {
+            switch self {
+            case .string: "string"
+            case .number: "number"
+            case .bool: "boolean"
+            case .null: "null"
+            }
+        }
+    }
+
+    /// Resets `event` and fills it from `payload`.
+    ///
+    /// - Throws: `DecodeError` when the payload is not JSON, not an object, too large, or lacks a
+    ///   role its kind requires or holds one of the wrong type; `event` is then left partly filled.
+    public func decode(_ payload: UnsafeRawBufferPointer, context: RecordContext, into event: inout Event)
+        throws(DecodeError)
+    {
+        guard payload.count <= maxPayloadBytes else {
+            throw DecodeError(
+                code: .oversize,
+                message: "payload of \(payload.count) bytes is larger than the limit of \(maxPayloadBytes) bytes")
+        }
+        if payload.count >= scratchCapacity {
+            scratch.deallocate()
+            scratchCapacity = payload.count + 1
+            scratch = .allocate(capacity: scratchCapacity)
+        }
+        if event.segment.count != plan.dimensions.count {
+            event.segment = Array(repeating: nil, count: plan.dimensions.count)
+        }
+        event.reset()
+        for i in fieldSegment.indices { fieldSegment[i] = 0 }
+
+        var scanner = JSONScanner(payload, scratch: scratch)
+        var state = PassState()
+        var isObject = true
+        do {
+            scanner.skipByteOrderMark()
+            if try scanner.valueStart() == .object {
+                try visitValue(0, &scanner, &event, &state)
+            } else {
+                isObject = false
+                try scanner.skipValue()
+            }
+            try scanner.expectEnd()
+        } catch {
+            throw DecodeError(code: .invalidJSON, message: "not valid JSON at byte \(error.offset): \(error.reason)")
+        }
+        guard isObject else {
+            throw DecodeError(code: .notAnObject, message: "the payload is valid JSON but not an object")
+        }
+        if let problem = state.problem { throw error(for: problem, payload: payload) }
+
+        for (target, constant) in plan.constants { apply(constant, to: target, &event, &state) }
+        if plan.takesRecordTime { event.timestamp = context.recordTime }
+        for i in fieldSegment.indices where fieldSegment[i] != 0 {
+            event.segment[i] = Symbol(id: fieldSegment[i] - 1)
+        }
+
+        guard let kind = mapping.fixedKind ?? state.kind else {
+            throw DecodeError(
+                code: .missingRole,
+                message: "missing role 'type' (\(source(of: DecodePlan.Target(role: .kind)))); set the source's "
+                    + "fixed kind if it carries one kind of event")
+        }
+        event.kind = kind
+        if event.model == nil { throw missing(.model) }
+        switch kind {
+        case .inference, .resource:
+            if event.version == nil { throw missing(.version) }
+        case .label:
+            if event.requestID == nil { throw missing(.requestID) }
+            if event.label == .missing { throw missing(.label) }
+        }
+        if mapping.timestamp != nil && event.timestamp == nil { throw missing(.timestamp) }
+    }
+
+    // MARK: - The pass
+
+    /// Visits the value at the scanner's position, which plan node `index` describes.
+    private func visitValue(_ index: Int, _ s: inout JSONScanner, _ event: inout Event, _ state: inout PassState)
+        throws(JSONScanner.Failure)
+    {
+        let node = plan.nodes[index]
+        let start = s.position
+        switch try s.valueStart() {
+        case .object:
+            if node.targetCount > 0 { noteContainer(node, isArray: false, start..<start + 1, &state) }
+            if node.childCount == 0 && !node.collectsFeatures && !node.collectsSegment {
+                try s.skipValue()
+            } else {
+                try visitObject(node, &s, &event, &state)
+            }
+        case .array:
+            if node.targetCount > 0 { noteContainer(node, isArray: true, start..<start + 1, &state) }
+            if node.childCount == 0 {
+                try s.skipValue()
+            } else {
+                try visitArray(node, &s, &event, &state)
+            }
+        case .string, .number, .literal:
+            let scalar = try readScalar(&s)
+            applyScalar(scalar, at: node, start..<s.position, &event, &state)
+        }
+    }
+
+    private func readScalar(_ s: inout JSONScanner) throws(JSONScanner.Failure) -> Scalar {
+        switch try s.valueStart() {
+        case .string: return .string(try s.readString())
+        case .number: return .number(try s.readNumber())
+        default: return try s.readLiteral().map { .bool($0) } ?? .null
+        }
+    }
+
+    private func visitObject(
+        _ node: DecodePlan.Node, _ s: inout JSONScanner, _ event: inout Event, _ state: inout PassState
+    ) throws(JSONScanner.Failure) {
+        // A repeated member replaces the earlier one whole, as in a parsed dictionary.
+        if node.collectsFeatures { event.features.removeAll(keepingCapacity: true) }
+        if node.collectsSegment {
+            for i in event.segment.indices { event.segment[i] = nil }
+        }
+        guard try s.beginObject() else { return }
+        repeat {
+            let key = try s.readKey()
+            let child = self.child(of: node, named: key)
+            let feature = node.collectsFeatures ? symbols.intern(key) : nil
+            let dimension = node.collectsSegment ? self.dimension(named: key) : -1
+            if feature == nil && dimension < 0 {
+                if child >= 0 { try visitValue(child, &s, &event, &state) } else { try s.skipValue() }
+                continue
+            }
+            let start = s.position
+            let kind = try s.valueStart()
+            if kind == .object || kind == .array {
+                let found: StaticString = kind == .object ? "object" : "array"
+                let range = s.position..<s.position + 1
+                if let feature {
+                    note(.wrongType, DecodePlan.Target(role: .features), "number, string, boolean or null", found, range,
+                         feature: feature, &state)
+                }
+                if dimension >= 0 {
+                    note(.wrongType, DecodePlan.Target(role: .segment), "string or integer", found, range, &state)
+                }
+                if child >= 0 { try visitValue(child, &s, &event, &state) } else { try s.skipValue() }
+                continue
+            }
+            let scalar = try readScalar(&s)
+            let range = start..<s.position
+            if let feature { addFeature(feature, scalar, &event) }
+            if dimension >= 0 {
+                if let symbol = symbol(scalar) {
+                    event.segment[dimension] = symbol
+                } else if case .null = scalar {
+                    event.segment[dimension] = nil
+                } else {
+                    note(.wrongType, DecodePlan.Target(role: .segment), "string or integer", scalar.typeName, range,
+                         &state)
+                }
+            }
+            if child >= 0 { applyScalar(scalar, at: plan.nodes[child], range, &event, &state) }
+        } while try s.nextMember()
+    }
+
+    private func visitArray(
+        _ node: DecodePlan.Node, _ s: inout JSONScanner, _ event: inout Event, _ state: inout PassState
+    ) throws(JSONScanner.Failure) {
+        guard try s.beginArray() else { return }
+        var index: Int32 = 0
+        repeat {
+            var match = -1
+            for c in 0..<Int(node.childCount) {
+                let child = Int(plan.children[Int(node.firstChild) + c])
+                if plan.nodes[child].index == index {
+                    match = child
+                    break
+                }
+            }
+            if match >= 0 { try visitValue(match, &s, &event, &state) } else { try s.skipValue() }
+            index += 1
+        } while try s.nextElement()
+    }
+
+    /// The child of `node` whose member name is `key`, or -1.
+    @inline(__always)
+    private func child(of node: DecodePlan.Node, named key: UnsafeRawBufferPointer) -> Int {
+        for c in 0..<Int(node.childCount) {
+            let child = Int(plan.children[Int(node.firstChild) + c])
+            let candidate = plan.nodes[child]
+            if Int(candidate.keyCount) == key.count && keyEquals(Int(candidate.keyStart), key) { return child }
+        }
+        return -1
+    }
+
+    /// The index of the segment dimension named `key`, or -1.
+    @inline(__always)
+    private func dimension(named key: UnsafeRawBufferPointer) -> Int {
+        for (i, name) in plan.dimensions.enumerated()
+        where Int(name.count) == key.count && keyEquals(Int(name.start), key) {
+            return i
+        }
+        return -1
+    }
+
+    @inline(__always)
+    private func keyEquals(_ start: Int, _ key: UnsafeRawBufferPointer) -> Bool {
+        key.isEmpty || plan.keyBytes.withUnsafeBytes { memcmp($0.baseAddress! + start, key.baseAddress!, key.count) == 0 }
+    }
+
+    private func noteContainer(
+        _ node: DecodePlan.Node, isArray: Bool, _ range: Range<Int>, _ state: inout PassState
+    ) {
+        let found: StaticString = isArray ? "array" : "object"
+        for t in 0..<Int(node.targetCount) {
+            let target = plan.targets[Int(node.firstTarget) + t]
+            if target.role == .features || target.role == .segment {
+                if isArray { note(.wrongType, target, "object", found, range, &state) }
+            } else {
+                note(.wrongType, target, Self.expectation(of: target.role), found, range, &state)
+            }
+        }
+    }
+
+    private func applyScalar(
+        _ scalar: Scalar, at node: DecodePlan.Node, _ range: Range<Int>, _ event: inout Event,
+        _ state: inout PassState
+    ) {
+        for t in 0..<Int(node.targetCount) {
+            apply(scalar, to: plan.targets[Int(node.firstTarget) + t], range, &event, &state)
+        }
+    }
+
+    private func apply(
+        _ scalar: Scalar, to target: DecodePlan.Target, _ range: Range<Int>, _ event: inout Event,
+        _ state: inout PassState
+    ) {
+        func wrongType() {
+            note(.wrongType, target, Self.expectation(of: target.role), scalar.typeName, range, &state)
+        }
+        switch target.role {
+        case .kind:
+            switch scalar {
+            case .string(let bytes):
+                if let kind = Self.kind(named: bytes) {
+                    state.kind = kind
+                } else {
+                    note(.unknownKind, target, "inference, label or resource", "string", range, &state)
+                }
+            case .null: state.kind = nil
+            default: wrongType()
+            }
+        case .model, .version, .host, .segmentField:
+            var symbol: Symbol?
+            switch scalar {
+            case .string(let bytes): symbol = symbols.intern(bytes)
+            case .number(let number) where number.isInteger: symbol = symbols.intern(number.text)
+            case .null: symbol = nil
+            default: return wrongType()
+            }
+            switch target.role {
+            case .model: event.model = symbol
+            case .version: event.version = symbol
+            case .host: event.host = symbol
+            default: fieldSegment[Int(target.dimension)] = symbol.map { $0.id + 1 } ?? 0
+            }
+        case .requestID:
+            switch scalar {
+            case .string(let bytes): event.requestID = event.appendText(bytes)
+            case .number(let number) where number.isInteger:
+                event.requestID = event.appendText(number.text)
+            case .null: event.requestID = nil
+            default: wrongType()
+            }
+        case .timestamp:
+            switch scalar {
+            case .string(let bytes):
+                guard let millis = Timestamp.parseRFC3339(bytes) else {
+                    return note(.invalidTimestamp, target, "an RFC 3339 timestamp", "string", range, &state)
+                }
+                event.timestamp = millis
+            case .number(let number):
+                guard number.isInteger, let millis = integer(number) else {
+                    return note(.invalidTimestamp, target, "integer epoch milliseconds", "number", range, &state)
+                }
+                event.timestamp = millis
+            case .null: event.timestamp = nil
+            case .bool: wrongType()
+            }
+        case .prediction, .label:
+            let value: Value
+            switch scalar {
+            case .string(let bytes): value = .text(event.appendText(bytes))
+            case .number(let number): value = .number(number.value)
+            case .bool(let flag): value = .text(Self.appendBoolean(flag, &event))
+            case .null: value = .missing
+            }
+            if target.role == .prediction { event.prediction = value } else { event.label = value }
+        case .score, .latencyMs, .cpuPct, .memMB, .gpuPct, .gpuMemMB:
+            let value: Double?
+            switch scalar {
+            case .number(let number): value = number.value
+            case .null: value = nil
+            default: return wrongType()
+            }
+            switch target.role {
+            case .score: event.score = value
+            case .latencyMs: event.latencyMs = value
+            case .cpuPct: event.cpuPct = value
+            case .memMB: event.memMB = value
+            case .gpuPct: event.gpuPct = value
+            default: event.gpuMemMB = value
+            }
+        case .features, .segment:
+            if case .null = scalar { return }  // no features or segment at all
+            note(.wrongType, target, "object", scalar.typeName, range, &state)
+        }
+    }
+
+    private func apply(
+        _ constant: DecodePlan.Constant, to target: DecodePlan.Target, _ event: inout Event,
+        _ state: inout PassState
+    ) {
+        switch constant {
+        case .kind(let kind): state.kind = kind
+        case .symbol(let symbol):
+            switch target.role {
+            case .model: event.model = symbol
+            case .version: event.version = symbol
+            case .host: event.host = symbol
+            default: fieldSegment[Int(target.dimension)] = symbol.id + 1
+            }
+        case .text(let bytes):
+            let slice = bytes.withUnsafeBytes { event.appendText($0) }
+            switch target.role {
+            case .requestID: event.requestID = slice
+            case .prediction: event.prediction = .text(slice)
+            default: event.label = .text(slice)
+            }
+        case .number(let value):
+            switch target.role {
+            case .score: event.score = value
+            case .latencyMs: event.latencyMs = value
+            case .cpuPct: event.cpuPct = value
+            case .memMB: event.memMB = value
+            case .gpuPct: event.gpuPct = value
+            default: event.gpuMemMB = value
+            }
+        case .timestamp(let millis): event.timestamp = millis
+        }
+    }
+
+    private func addFeature(_ name: Symbol, _ scalar: Scalar, _ event: inout Event) {
+        let value: Value
+        switch scalar {
+        case .string(let bytes): value = .text(event.appendText(bytes))
+        case .number(let number): value = .number(number.value)
+        case .bool(let flag): value = .text(Self.appendBoolean(flag, &event))
+        case .null: value = .missing
+        }
+        // A repeated name replaces the earlier value, as in a parsed dictionary.
+        for i in event.features.indices where event.features[i].name == name {
+            event.features[i].value = value
+            return
+        }
+        event.features.append(FeatureValue(name: name, value: value))
+    }
+
+    /// The symbol of a segment value: a string or an integer's text; nil for anything else.
+    private func symbol(_ scalar: Scalar) -> Symbol? {
+        switch scalar {
+        case .string(let bytes): symbols.intern(bytes)
+        case .number(let number) where number.isInteger: symbols.intern(number.text)
+        default: nil
+        }
+    }
+
+    /// The value of an integer number's text, nil when it does not fit 64 bits.
+    private func integer(_ number: JSONScanner.Number) -> Int64? {
+        var value: Int64 = 0
+        let negative = number.text.first == UInt8(ascii: "-")
+        for b in number.text.dropFirst(negative ? 1 : 0) {
+            let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflow2) = times10.subtractingReportingOverflow(Int64(b &- UInt8(ascii: "0")))
+            if overflow1 || overflow2 { return nil }
+            value = next
+        }
+        if negative { return value }
+        return value == .min ? nil : -value
+    }
+
+    private static func appendBoolean(_ flag: Bool, _ event: inout Event) -> TextSlice {
+        let text: StaticString = flag ? "true" : "false"
+        return event.appendText(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    private static func kind(named bytes: UnsafeRawBufferPointer) -> EventKind? {
+        func equals(_ name: StaticString) -> Bool {
+            bytes.count == name.utf8CodeUnitCount && memcmp(bytes.baseAddress!, name.utf8Start, bytes.count) == 0
+        }
+        if equals("inference") { return .inference }
+        if equals("label") { return .label }
+        if equals("resource") { return .resource }
+        return nil
+    }
+
+    // MARK: - Errors
+
+    private func note(
+        _ code: DecodeError.Code, _ target: DecodePlan.Target, _ expected: StaticString, _ found: StaticString,
+        _ range: Range<Int>, feature: Symbol? = nil, _ state: inout PassState
+    ) {
+        if state.problem == nil {
+            state.problem = Problem(code: code, target: target, expected: expected, found: found, range: range,
+                                    feature: feature)
+        }
+    }
+
+    private static func expectation(of role: DecodePlan.Role) -> StaticString {
+        switch role {
+        case .kind: "string"
+        case .model, .version, .host, .segmentField, .requestID: "string or integer"
+        case .timestamp: "RFC 3339 string or integer epoch milliseconds"
+        case .prediction, .label: "string, number, boolean or null"
+        case .features, .segment: "object"
+        case .score, .latencyMs, .cpuPct, .memMB, .gpuPct, .gpuMemMB: "number"
+        }
+    }
+
+    private func source(of target: DecodePlan.Target) -> String {
+        let source: FieldSource?
+        switch target.role {
+        case .kind: source = mapping.kind
+        case .model: source = mapping.model
+        case .version: source = mapping.version
+        case .timestamp: source = mapping.timestamp
+        case .requestID: source = mapping.requestID
+        case .features: source = mapping.features
+        case .prediction: source = mapping.prediction
+        case .score: source = mapping.score
+        case .latencyMs: source = mapping.latencyMs
+        case .label: source = mapping.label
+        case .host: source = mapping.host
+        case .cpuPct: source = mapping.cpuPct
+        case .memMB: source = mapping.memMB
+        case .gpuPct: source = mapping.gpuPct
+        case .gpuMemMB: source = mapping.gpuMemMB
+        case .segment: source = mapping.segment
+        case .segmentField: source = mapping.segmentFields[mapping.segmentDimensions[Int(target.dimension)]]
+        }
+        switch source {
+        case .pointer(let pointer): return "at '\(pointer)'"
+        case .constant(let text): return "constant '\(text)'"
+        case .recordTime: return "the record time"
+        case nil: return "not mapped"
+        }
+    }
+
+    private func missing(_ role: DecodePlan.Role) -> DecodeError {
+        let target = DecodePlan.Target(role: role)
+        return DecodeError(
+            code: .missingRole,
+            message: "missing role '\(DecodePlan.name(of: target, dimensions: mapping.segmentDimensions))' "
+                + "(\(source(of: target))), required for this kind of event")
+    }
+
+    private func error(for problem: Problem, payload: UnsafeRawBufferPointer) -> DecodeError {
+        var name = "role '\(DecodePlan.name(of: problem.target, dimensions: mapping.segmentDimensions))'"
+        if let feature = problem.feature { name = "feature '\(symbols[feature])' of \(name)" }
+        let excerpt = String(decoding: UnsafeRawBufferPointer(rebasing: payload[problem.range.prefix(64)]), as: UTF8.self)
+        let message: String
+        switch problem.code {
+        case .unknownKind:
+            message = "\(name) (\(source(of: problem.target))): unknown event kind \(excerpt), expected \(problem.expected)"
+        case .invalidTimestamp:
+            message = "\(name) (\(source(of: problem.target))): \(excerpt) is not \(problem.expected)"
+        default:
+            message = "\(name) (\(source(of: problem.target))): expected \(problem.expected), found \(problem.found)"
+        }
+        return DecodeError(code: problem.code, message: message)
+    }
+}
