@@ -26,6 +26,8 @@ public struct BaselineError: Error, Equatable, Sendable, CustomStringConvertible
         public static let noValues = Code("no_values")
         /// Test predictions or labels that do not fit the model's task.
         public static let invalidTestData = Code("invalid_test_data")
+        /// A baseline file that cannot be read or written.
+        public static let fileAccess = Code("file_access")
     }
 
     /// The kind of problem.
