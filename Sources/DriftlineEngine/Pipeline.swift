@@ -29,13 +29,7 @@ public final class Pipeline {
     /// Prepares to run `topology` with its baselines; opens every sink.
     public init(topology: Topology, baselines: [Baseline]) throws {
         self.topology = topology
-        let settings = ProcessorSettings(
-            window: topology.windows, segmentDimensions: topology.segmentDimensions, keySets: topology.keys,
-            outOfOrderness: topology.time.outOfOrdernessMs, allowedLateness: topology.time.allowedLatenessMs,
-            idleTimeout: topology.time.idleTimeoutMs, labelWait: topology.labels.waitMs,
-            maxPendingLabels: topology.labels.maxPending, rules: topology.rules,
-            processingTime: topology.time.mode == .processing)
-        processor = try DriftProcessor(settings: settings, symbols: symbols, baselines: baselines)
+        processor = try DriftProcessor(settings: topology.processorSettings, symbols: symbols, baselines: baselines)
         event = Event(segmentDimensions: topology.segmentDimensions.count)
         var opened: [String: RecordWriter] = [:]
         func writer(_ target: Topology.SinkTarget) throws -> RecordWriter {

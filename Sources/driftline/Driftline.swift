@@ -4,6 +4,9 @@ import ArgumentParser
 @main
 struct Driftline: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Streaming drift and health analytics for models in production."
+        abstract: "Streaming drift and health analytics for models in production.",
+        subcommands: [
+            DemoCommand.self, RunCommand.self, ReplayCommand.self, ValidateCommand.self, BaselineCommand.self,
+        ]
     )
 }

@@ -1,0 +1,12 @@
+public import DriftlineCore
+
+extension Topology {
+    /// The settings a `DriftProcessor` runs this topology with.
+    public var processorSettings: ProcessorSettings {
+        ProcessorSettings(
+            window: windows, segmentDimensions: segmentDimensions, keySets: keys,
+            outOfOrderness: time.outOfOrdernessMs, allowedLateness: time.allowedLatenessMs,
+            idleTimeout: time.idleTimeoutMs, labelWait: labels.waitMs, maxPendingLabels: labels.maxPending,
+            rules: rules, processingTime: time.mode == .processing)
+    }
+}

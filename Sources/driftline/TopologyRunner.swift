@@ -1,0 +1,28 @@
+import ArgumentParser
+import DriftlineCore
+import DriftlineEngine
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the subcommands share: loading a topology with readable errors, the processor settings it
+/// implies, and the end-of-run report.
+enum TopologyRunner {
+    /// Loads a topology; on failure prints every error in `file:line:column: error: …` form and exits 1.
+    static func load(_ path: String) throws -> Topology {
+        do {
+            return try TopologyLoader.load(path: path)
+        } catch {
+            printError("\(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    static func report(_ summary: RunSummary) {
+        printError(summary.report)
+    }
+
+    static func printError(_ text: String) {
+        fputs(text + "\n", stderr)
+    }
+}
