@@ -1,0 +1,59 @@
+import Yams
+
+/// Engine-wide settings, read from a YAML file such as `configs/engine.yaml` (snake_case keys,
+/// all optional):
+///
+/// ```yaml
+/// http_host: 127.0.0.1   # address of the HTTP API and /metrics
+/// http_port: 9464
+/// log_level: info        # trace | debug | info | notice | warning | error | critical
+/// ```
+public struct EngineConfig: Equatable, Sendable {
+    /// How much the engine logs, in swift-log's levels.
+    public enum LogLevel: String, Equatable, Sendable, CaseIterable {
+        case trace, debug, info, notice, warning, error, critical
+    }
+
+    /// The address the HTTP API and `/metrics` listen on.
+    public var httpHost: String
+    /// The port the HTTP API and `/metrics` listen on.
+    public var httpPort: Int
+    /// The lowest level logged.
+    public var logLevel: LogLevel
+
+    /// Settings with the defaults a file gets for the keys it leaves out.
+    public init(httpHost: String = "127.0.0.1", httpPort: Int = 9464, logLevel: LogLevel = .info) {
+        self.httpHost = httpHost
+        self.httpPort = httpPort
+        self.logLevel = logLevel
+    }
+
+    /// The settings in the YAML file at `path`; every problem is reported, with its line.
+    public static func load(path: String) throws(TopologyError) -> EngineConfig {
+        try load(yaml: NodeReader.readFile(path: path), file: path)
+    }
+
+    /// The settings in `yaml`, naming `file` in diagnostics.
+    public static func load(yaml: String, file: String) throws(TopologyError) -> EngineConfig {
+        let root = try NodeReader.compose(yaml: yaml, file: file)
+        var reader = NodeReader(file: file, baseDirectory: "/")
+        var config = EngineConfig()
+        if let fields = reader.fields(root, path: "", allowed: ["http_host", "http_port", "log_level"]) {
+            if let node = fields["http_host"], let host = reader.string(node, path: "http_host") {
+                config.httpHost = host
+            }
+            if let node = fields["http_port"], let port = reader.int(node, path: "http_port", minimum: 1) {
+                if port <= 65_535 {
+                    config.httpPort = port
+                } else {
+                    reader.report(.invalidValue, at: node.mark, "http_port must be at most 65535, not \(port)")
+                }
+            }
+            if let node = fields["log_level"], let level = reader.word(node, path: "log_level", among: LogLevel.allCases) {
+                config.logLevel = level
+            }
+        }
+        if let error = reader.error { throw error }
+        return config
+    }
+}

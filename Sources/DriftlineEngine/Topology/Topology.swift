@@ -1,0 +1,155 @@
+public import DriftlineCore
+
+/// What a topology file wires into the engine: sources, windows, keys, rules and sinks.
+///
+/// Made by `TopologyLoader`, which has already checked it: durations are positive where they
+/// must be, `windows` is valid, source names and rule names are unique, every path is absolute.
+public struct Topology: Equatable, Sendable {
+    /// Which clock places events in windows.
+    public enum TimeMode: String, Equatable, Sendable, CaseIterable {
+        /// The event's own `ts` (the contract's default).
+        case event
+        /// The transport's record time (arrival), for sources whose timestamps cannot be trusted.
+        case processing
+    }
+
+    /// How event time advances and how long the engine waits for stragglers.
+    public struct TimeSettings: Equatable, Sendable {
+        /// Which clock places events in windows.
+        public var mode: TimeMode
+        /// The watermark trails the largest event time seen by this many milliseconds.
+        public var outOfOrdernessMs: Int64
+        /// Events this many milliseconds behind the watermark still revise a closed window.
+        public var allowedLatenessMs: Int64
+        /// An input partition silent this long stops holding the watermark back.
+        public var idleTimeoutMs: Int64
+
+        /// Settings with the documented defaults: event time, 5 s, 0, 30 s.
+        public init(
+            mode: TimeMode = .event, outOfOrdernessMs: Int64 = 5_000, allowedLatenessMs: Int64 = 0,
+            idleTimeoutMs: Int64 = 30_000
+        ) {
+            self.mode = mode
+            self.outOfOrdernessMs = outOfOrdernessMs
+            self.allowedLatenessMs = allowedLatenessMs
+            self.idleTimeoutMs = idleTimeoutMs
+        }
+    }
+
+    /// How long inferences wait for their delayed labels.
+    public struct LabelSettings: Equatable, Sendable {
+        /// The label join bound in event time: `label.ts − inference.ts ≤ waitMs`.
+        public var waitMs: Int64
+        /// At most this many inferences wait for a label at once.
+        public var maxPending: Int
+
+        /// Settings with the documented defaults: 10 minutes, 1,000,000 pending.
+        public init(waitMs: Int64 = 600_000, maxPending: Int = 1_000_000) {
+            self.waitMs = waitMs
+            self.maxPending = maxPending
+        }
+    }
+
+    /// One input of the engine.
+    public struct SourceSpec: Equatable, Sendable {
+        /// Where a source's records come from.
+        public enum Transport: Equatable, Sendable {
+            /// An NDJSON file, one record per line; the path is absolute.
+            case file(path: String)
+            /// NDJSON on standard input.
+            case stdin
+        }
+
+        /// The source's name, unique in its topology.
+        public var name: String
+        /// Where the records come from.
+        public var transport: Transport
+        /// The one kind every record of this source has, when it carries one kind only
+        /// (also set as `mapping.fixedKind`).
+        public var fixedKind: EventKind?
+        /// Where each contract role sits in this source's payload.
+        public var mapping: FieldMapping
+
+        /// A source named `name` reading `transport` through `mapping`.
+        public init(name: String, transport: Transport, fixedKind: EventKind? = nil, mapping: FieldMapping) {
+            self.name = name
+            self.transport = transport
+            self.fixedKind = fixedKind
+            self.mapping = mapping
+        }
+    }
+
+    /// Where one output stream goes.
+    public enum SinkTarget: Equatable, Sendable {
+        /// An NDJSON file, appended to; the path is absolute.
+        case file(path: String)
+        /// NDJSON on standard output.
+        case stdout
+    }
+
+    /// The engine's output streams.
+    public struct SinkSpecs: Equatable, Sendable {
+        /// Window results.
+        public var results: SinkTarget
+        /// Alert transitions.
+        public var alerts: SinkTarget
+        /// Retraining triggers; the alerts target unless the topology names one.
+        public var retrain: SinkTarget
+        /// Records that could not be decoded or mapped, with their reason and raw bytes.
+        public var deadLetter: SinkTarget
+
+        /// Sinks sending retraining triggers to `retrain`, or with the alerts when it is `nil`.
+        public init(results: SinkTarget, alerts: SinkTarget, retrain: SinkTarget? = nil, deadLetter: SinkTarget) {
+            self.results = results
+            self.alerts = alerts
+            self.retrain = retrain ?? alerts
+            self.deadLetter = deadLetter
+        }
+    }
+
+    /// The topology's name.
+    public var name: String
+    /// Clock, watermark and lateness settings.
+    public var time: TimeSettings
+    /// The window size and hop.
+    public var windows: WindowSpec
+    /// The segment-dimension sets results are keyed by; `[]` is the whole-model rollup.
+    /// Each set is kept in the order the file wrote it.
+    public var keys: [[String]]
+    /// Label join settings.
+    public var labels: LabelSettings
+    /// Absolute paths of baseline JSON files or of directories holding them.
+    public var baselinePaths: [String]
+    /// The single-inference latency budget in milliseconds.
+    public var latencyBudgetMs: Double
+    /// The inputs, in file order.
+    public var sources: [SourceSpec]
+    /// The outputs.
+    public var sinks: SinkSpecs
+    /// The alerting rules, in file order; `RuleSpec.defaults` when the file has no `rules`.
+    public var rules: [RuleSpec]
+
+    /// A topology with the given parts; defaults are those a file gets when it leaves a part out.
+    public init(
+        name: String, time: TimeSettings = TimeSettings(), windows: WindowSpec, keys: [[String]] = [[]],
+        labels: LabelSettings = LabelSettings(), baselinePaths: [String] = [], latencyBudgetMs: Double = 100,
+        sources: [SourceSpec], sinks: SinkSpecs, rules: [RuleSpec] = RuleSpec.defaults
+    ) {
+        self.name = name
+        self.time = time
+        self.windows = windows
+        self.keys = keys
+        self.labels = labels
+        self.baselinePaths = baselinePaths
+        self.latencyBudgetMs = latencyBudgetMs
+        self.sources = sources
+        self.sinks = sinks
+        self.rules = rules
+    }
+
+    /// Every dimension named in `keys`, once each, sorted by name: the value of
+    /// `FieldMapping.segmentDimensions` for every source, and so the order of `Event.segment`.
+    public var segmentDimensions: [String] {
+        Set(keys.joined()).sorted()
+    }
+}

@@ -1,0 +1,208 @@
+import DriftlineCore
+import Yams
+
+/// Builds a `Topology` from a composed YAML tree, section by section, recording every problem in
+/// `reader` and reading on past it, so one pass finds all of them.
+struct TopologyParser {
+    /// The reader that checks shapes and collects diagnostics.
+    var reader: NodeReader
+
+    /// What the tree's root is wired to: the schema's top-level keys.
+    private static let topLevelKeys = [
+        "name", "time", "windows", "keys", "labels", "baselines", "latency", "sources", "sinks", "rules",
+    ]
+
+    /// The topology `root` describes, or `nil` when a required part is missing or broken.
+    mutating func topology(from root: Node) -> Topology? {
+        guard
+            let top = reader.fields(
+                root, path: "", allowed: Self.topLevelKeys, required: ["name", "windows", "sources", "sinks"])
+        else { return nil }
+        let name = top["name"].flatMap { reader.identifier($0, path: "name") }
+        let time = top["time"].map { timeSettings($0) } ?? Topology.TimeSettings()
+        let windows = top["windows"].flatMap { windowSpec($0) }
+        let keys = top["keys"].map { self.keys($0) } ?? [[]]
+        let labels = top["labels"].map { labelSettings($0) } ?? Topology.LabelSettings()
+        let baselinePaths = top["baselines"].map { self.baselinePaths($0) } ?? []
+        let latencyBudgetMs = top["latency"].map { latencyBudget($0) } ?? 100
+        let sources = top["sources"].flatMap { self.sources($0, dimensions: Set(keys.joined()).sorted()) }
+        let sinks = top["sinks"].flatMap { sinkSpecs($0) }
+        let rules =
+            top["rules"].map { self.rules($0, latencyBudgetMs: latencyBudgetMs) }
+            ?? Self.defaultRules(latencyBudgetMs: latencyBudgetMs)
+        guard let name, let windows, let sources, let sinks else { return nil }
+        return Topology(
+            name: name, time: time, windows: windows, keys: keys, labels: labels, baselinePaths: baselinePaths,
+            latencyBudgetMs: latencyBudgetMs, sources: sources, sinks: sinks, rules: rules)
+    }
+
+    // MARK: - Sections
+
+    private mutating func timeSettings(_ node: Node) -> Topology.TimeSettings {
+        var settings = Topology.TimeSettings()
+        let allowed = ["mode", "out_of_orderness", "allowed_lateness", "idle_timeout"]
+        guard let time = reader.fields(node, path: "time", allowed: allowed) else { return settings }
+        if let node = time["mode"], let mode = reader.word(node, path: time.path("mode"), among: Topology.TimeMode.allCases) {
+            settings.mode = mode
+        }
+        if let node = time["out_of_orderness"],
+            let value = reader.duration(node, path: time.path("out_of_orderness"), positive: false)
+        {
+            settings.outOfOrdernessMs = value
+        }
+        if let node = time["allowed_lateness"],
+            let value = reader.duration(node, path: time.path("allowed_lateness"), positive: false)
+        {
+            settings.allowedLatenessMs = value
+        }
+        if let node = time["idle_timeout"], let value = reader.duration(node, path: time.path("idle_timeout"), positive: true) {
+            settings.idleTimeoutMs = value
+        }
+        return settings
+    }
+
+    private mutating func windowSpec(_ node: Node) -> WindowSpec? {
+        guard let windows = reader.fields(node, path: "windows", allowed: ["size", "hop"], required: ["size"]) else {
+            return nil
+        }
+        let size = windows["size"].flatMap { reader.duration($0, path: "windows.size", positive: true) }
+        let hop = windows["hop"].flatMap { reader.duration($0, path: "windows.hop", positive: true) }
+        guard let size, hop != nil || windows["hop"] == nil else { return nil }
+        if let hop, hop > size {
+            reader.report(
+                .inconsistent, at: windows["hop"]?.mark,
+                "windows.hop (\(DurationText.text(milliseconds: hop))) is longer than windows.size "
+                    + "(\(DurationText.text(milliseconds: size))); a hop must be at most the window size")
+            return nil
+        }
+        return WindowSpec(size: size, hop: hop)
+    }
+
+    private mutating func keys(_ node: Node) -> [[String]] {
+        guard let items = reader.sequence(node, path: "keys") else { return [[]] }
+        guard !items.isEmpty else {
+            reader.report(
+                .invalidValue, at: node.mark, "keys must list at least one key; write [[]] for the whole-model rollup only")
+            return [[]]
+        }
+        var keys: [[String]] = []
+        var firstLine: [Set<String>: Int] = [:]
+        for (index, item) in items.enumerated() {
+            let path = "keys[\(index)]"
+            guard let dimensionNodes = reader.sequence(item, path: path) else { continue }
+            var key: [String] = []
+            for (position, dimensionNode) in dimensionNodes.enumerated() {
+                guard let dimension = reader.identifier(dimensionNode, path: "\(path)[\(position)]") else { continue }
+                guard !key.contains(dimension) else {
+                    reader.report(.duplicateName, at: dimensionNode.mark, "dimension '\(dimension)' appears twice in \(path)")
+                    continue
+                }
+                key.append(dimension)
+            }
+            if let line = firstLine[Set(key)] {
+                reader.report(.duplicateName, at: item.mark, "\(path) has the same dimensions as the key on line \(line)")
+                continue
+            }
+            firstLine[Set(key)] = item.mark?.line ?? 0
+            keys.append(key)
+        }
+        return keys
+    }
+
+    private mutating func labelSettings(_ node: Node) -> Topology.LabelSettings {
+        var settings = Topology.LabelSettings()
+        guard let labels = reader.fields(node, path: "labels", allowed: ["wait", "max_pending"]) else { return settings }
+        if let node = labels["wait"], let value = reader.duration(node, path: labels.path("wait"), positive: true) {
+            settings.waitMs = value
+        }
+        if let node = labels["max_pending"], let value = reader.int(node, path: labels.path("max_pending"), minimum: 1) {
+            settings.maxPending = value
+        }
+        return settings
+    }
+
+    private mutating func baselinePaths(_ node: Node) -> [String] {
+        guard let items = reader.sequence(node, path: "baselines") else { return [] }
+        return items.enumerated().compactMap { index, item in
+            reader.string(item, path: "baselines[\(index)]").map { reader.absolutePath($0) }
+        }
+    }
+
+    private mutating func latencyBudget(_ node: Node) -> Double {
+        guard let latency = reader.fields(node, path: "latency", allowed: ["budget_ms"]),
+            let budget = latency["budget_ms"].flatMap({ reader.positiveDouble($0, path: "latency.budget_ms") })
+        else { return 100 }
+        return budget
+    }
+
+    private mutating func sinkSpecs(_ node: Node) -> Topology.SinkSpecs? {
+        guard
+            let sinks = reader.fields(
+                node, path: "sinks", allowed: ["results", "alerts", "retrain", "dead_letter"],
+                required: ["results", "alerts", "dead_letter"])
+        else { return nil }
+        let results = sinks["results"].flatMap { sinkTarget($0, path: sinks.path("results")) }
+        let alerts = sinks["alerts"].flatMap { sinkTarget($0, path: sinks.path("alerts")) }
+        let retrain = sinks["retrain"].flatMap { sinkTarget($0, path: sinks.path("retrain")) }
+        let deadLetter = sinks["dead_letter"].flatMap { sinkTarget($0, path: sinks.path("dead_letter")) }
+        guard let results, let alerts, let deadLetter, retrain != nil || sinks["retrain"] == nil else { return nil }
+        return Topology.SinkSpecs(results: results, alerts: alerts, retrain: retrain, deadLetter: deadLetter)
+    }
+
+    // MARK: - Shared pieces
+
+    /// Where a source reads or a sink writes, before it is made a `Transport` or `SinkTarget`.
+    enum Endpoint {
+        /// A file, by absolute path.
+        case file(String)
+        /// Standard input or output.
+        case stream
+    }
+
+    /// The transport types reserved for later versions, rejected as not supported yet.
+    private static let laterTypes: Set<String> = ["kafka", "mqtt", "webhook", "alertmanager"]
+
+    /// Reads the `type` and `path` of a source or sink mapping whose other keys `fields` already
+    /// checked: `type: file` needs a `path`, `type: <stream>` must not have one.
+    mutating func endpoint(_ fields: Fields, owner node: Node, role: String, stream: String) -> Endpoint? {
+        guard let typeNode = fields["type"], let type = reader.string(typeNode, path: fields.path("type")) else {
+            return nil
+        }
+        switch type {
+        case "file":
+            guard let pathNode = fields["path"] else {
+                reader.report(
+                    .missingKey, at: node.mark, "missing required key 'path' in \(fields.path); a file \(role) needs one")
+                return nil
+            }
+            return reader.string(pathNode, path: fields.path("path")).map { .file(reader.absolutePath($0)) }
+        case stream:
+            if let pathNode = fields["path"] {
+                reader.report(
+                    .invalidValue, at: pathNode.mark,
+                    "\(fields.path("path")) is only for file \(role)s; remove it or use type: file")
+                return nil
+            }
+            return .stream
+        case _ where Self.laterTypes.contains(type):
+            reader.report(
+                .unsupported, at: typeNode.mark, "\(role) type '\(type)' is not supported yet; use file or \(stream)")
+            return nil
+        default:
+            reader.reportUnknownWord(type, at: typeNode.mark, path: fields.path("type"), known: ["file", stream])
+            return nil
+        }
+    }
+
+    /// A sink: a mapping of `type` and, for files, `path`.
+    private mutating func sinkTarget(_ node: Node, path: String) -> Topology.SinkTarget? {
+        guard let fields = reader.fields(node, path: path, allowed: ["type", "path"], required: ["type"]) else {
+            return nil
+        }
+        switch endpoint(fields, owner: node, role: "sink", stream: "stdout") {
+        case .file(let path): return .file(path: path)
+        case .stream: return .stdout
+        case nil: return nil
+        }
+    }
+}
