@@ -1,3 +1,5 @@
+public import DriftlineCore
+
 /// What one run of a `Pipeline` did.
 public struct RunSummary: Sendable {
     /// Non-blank input lines read.

@@ -25,10 +25,17 @@ struct BaselineCommand: ParsableCommand {
         var out: String
         @Option(help: "Bins per numeric feature.")
         var bins = 10
-        @Option(help: "Numeric binning: quantile or equal_width.")
+        @Option(help: "Numeric binning: quantile or equal_width.", transform: Build.binningMethod)
         var binning: Baseline.Binning.Method = .quantile
         @Option(help: "The single-inference latency budget in milliseconds.")
         var latencyBudgetMs: Double = 100
+
+        static func binningMethod(_ text: String) throws -> Baseline.Binning.Method {
+            guard let method = Baseline.Binning.Method(rawValue: text) else {
+                throw ValidationError("--binning: '\(text)' is not one of quantile, equal_width")
+            }
+            return method
+        }
 
         func run() throws {
             let baseline = try BaselineFiles.build(
@@ -43,5 +50,3 @@ struct BaselineCommand: ParsableCommand {
         }
     }
 }
-
-extension Baseline.Binning.Method: ExpressibleByArgument {}

@@ -1,9 +1,7 @@
 import ArgumentParser
 import DriftlineCore
 import DriftlineEngine
-#if canImport(Glibc)
-import Glibc
-#endif
+import Foundation
 
 /// What the subcommands share: loading a topology with readable errors, the processor settings it
 /// implies, and the end-of-run report.
@@ -23,6 +21,6 @@ enum TopologyRunner {
     }
 
     static func printError(_ text: String) {
-        fputs(text + "\n", stderr)
+        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }
