@@ -61,6 +61,16 @@ extension WindowResult: Encodable {
         try a.encodeOrNull(accuracy.gapPP, "gap_pp")
         try a.encode(accuracy.labelled, forKey: DynamicKey("labelled"))
         try a.encode(accuracy.final, forKey: DynamicKey("final"))
+        if !accuracy.perClass.isEmpty {
+            var classes = a.nestedContainer(keyedBy: DynamicKey.self, forKey: DynamicKey("per_class"))
+            for entry in accuracy.perClass {
+                var m = classes.nestedContainer(keyedBy: DynamicKey.self, forKey: DynamicKey(entry.name))
+                try m.encodeOrNull(entry.metrics.precision, "precision")
+                try m.encodeOrNull(entry.metrics.recall, "recall")
+                try m.encodeOrNull(entry.metrics.f1, "f1")
+                try m.encode(entry.metrics.support, forKey: DynamicKey("support"))
+            }
+        }
         if accuracy.mae != nil || accuracy.rmse != nil {
             try a.encodeOrNull(accuracy.mae, "mae")
             try a.encodeOrNull(accuracy.rmse, "rmse")

@@ -36,10 +36,12 @@ public struct AccuracyResult: Equatable, Sendable {
     public var mae: Double?
     /// Root mean squared error (regressors).
     public var rmse: Double?
+    /// Precision, recall and F1 per class (classifiers), in the model's class order.
+    public var perClass: [ClassResult]
 
     public init(
         online: Double?, offline: Double?, gapPP: Double?, labelled: Int, final: Bool, mae: Double? = nil,
-        rmse: Double? = nil
+        rmse: Double? = nil, perClass: [ClassResult] = []
     ) {
         self.online = online
         self.offline = offline
@@ -48,6 +50,18 @@ public struct AccuracyResult: Equatable, Sendable {
         self.final = final
         self.mae = mae
         self.rmse = rmse
+        self.perClass = perClass
+    }
+}
+
+/// Online precision, recall and F1 of one class; `nil` where undefined (no prediction or no instance).
+public struct ClassResult: Equatable, Sendable {
+    public var name: String
+    public var metrics: ClassificationMetrics.ClassMetrics
+
+    public init(name: String, metrics: ClassificationMetrics.ClassMetrics) {
+        self.name = name
+        self.metrics = metrics
     }
 }
 

@@ -343,7 +343,8 @@ public final class DriftProcessor {
         var profile: ModelProfile
         var start: Int64
         var end: Int64
-        var phase: RuleEngine.Phase
+        /// Every reason was judged at the label horizon (a trigger later than the window's close).
+        var labelHorizonOnly: Bool
         var reasons: [RetrainTrigger.Reason]
     }
 
@@ -388,7 +389,7 @@ public final class DriftProcessor {
             let model = symbols[group.profile.model]
             let version = symbols[group.profile.version]
             var id = "\(model)/\(version)/\(Timestamp.format(group.end))"
-            if group.phase == .labelHorizon { id += "/labelled" }
+            if group.labelHorizonOnly && settings.labelWait > 0 { id += "/labelled" }
             output.triggers.append(
                 RetrainTrigger(
                     triggerID: id, model: model, version: version, reasons: group.reasons, windowStart: group.start,
@@ -437,15 +438,14 @@ public final class DriftProcessor {
                 result, keyID: window.key.id, phase: phase, featureSamples: featureSamples, now: now,
                 alerts: &output.alerts, reasons: &reasons)
             guard !reasons.isEmpty else { continue }
-            if let index = groups.firstIndex(where: {
-                $0.profile === window.key.profile && $0.start == window.start && $0.phase == phase
-            }) {
+            if let index = groups.firstIndex(where: { $0.profile === window.key.profile && $0.start == window.start }) {
                 groups[index].reasons += reasons
+                groups[index].labelHorizonOnly = groups[index].labelHorizonOnly && phase == .labelHorizon
             } else {
                 groups.append(
                     TriggerGroup(
-                        profile: window.key.profile, start: window.start, end: window.end, phase: phase,
-                        reasons: reasons))
+                        profile: window.key.profile, start: window.start, end: window.end,
+                        labelHorizonOnly: phase == .labelHorizon, reasons: reasons))
             }
         }
     }
@@ -481,10 +481,13 @@ public final class DriftProcessor {
         } else {
             let labelled = window.classification.total
             let online = labelled > 0 ? Double(window.classification.correct) / Double(labelled) : nil
+            let perClass =
+                ClassificationMetrics(window.classification, classCount: profile.classes.count)?.perClass.enumerated()
+                .map { ClassResult(name: profile.classes[Symbol(id: UInt32($0.offset))], metrics: $0.element) } ?? []
             accuracy = AccuracyResult(
                 online: online, offline: offline,
                 gapPP: online.flatMap { online in offline.map { ($0 - online) * 100 } }, labelled: labelled,
-                final: window.final)
+                final: window.final, perClass: perClass)
         }
         var latency: LatencyResult?
         if let histogram = window.latency, histogram.totalCount > 0 {

@@ -1,0 +1,260 @@
+import DriftlineCore
+import Foundation
+import Testing
+
+@Suite struct DriftProcessorTests {
+    typealias H = ProcessorHarness
+    static let minute: Int64 = 60_000
+
+    static func settings(
+        window: WindowSpec = WindowSpec(size: 60_000), keySets: [[String]] = [[]], outOfOrderness: Int64 = 0,
+        allowedLateness: Int64 = 0, labelWait: Int64 = 0, rules: [RuleSpec] = RuleSpec.defaults
+    ) -> ProcessorSettings {
+        ProcessorSettings(
+            window: window, segmentDimensions: Set(keySets.joined()).sorted(), keySets: keySets,
+            outOfOrderness: outOfOrderness, allowedLateness: allowedLateness, idleTimeout: 3_600_000,
+            labelWait: labelWait, rules: rules)
+    }
+
+    @Test func psiAndMissingRateMatchHandComputation() throws {
+        let h = try H(Self.settings())
+        try h.feed(H.inference(ts: 1_000, x: 1, c: "a"))
+        try h.feed(H.inference(ts: 2_000, x: 2, c: "a"))
+        try h.feed(H.inference(ts: 3_000, x: 3, c: "b"))
+        try h.feed(H.inference(ts: 4_000, x: 15))
+        h.finish()
+        let result = try #require(h.results.first)
+        #expect(h.results.count == 1)
+        #expect(result.count == 4)
+        #expect(result.start == 0 && result.end == 60_000)
+        // x: 3 of 4 below 10 → a = [0.75, 0.25] against e = [0.5, 0.5]:
+        // 0.25·ln(1.5) + (−0.25)·ln(0.5) = 0.1013663 + 0.1732868 = 0.2746531
+        let psi = try #require(result.psi)
+        #expect(abs(psi[0].value! - 0.2746531) < 1e-6)
+        // c: a=2, b=1, other=0 of 3 present; a = [2/3, 1/3, ε], e = [0.5, 0.5, ε]:
+        // (1/6)·ln(4/3) + (−1/6)·ln(2/3) + 0 = 0.0479470 + 0.0675775 = 0.1155245
+        #expect(abs(psi[1].value! - 0.1155245) < 1e-6)
+        #expect(result.missingRate == [FeatureMetric(feature: "x", value: 0), FeatureMetric(feature: "c", value: 0.25)])
+        #expect(abs(result.throughputPerSecond - 4.0 / 60) < 1e-12)
+    }
+
+    @Test func featureWithoutPresentValuesHasNullPSI() throws {
+        let h = try H(Self.settings())
+        try h.feed(H.inference(ts: 1_000, x: 1))
+        h.finish()
+        #expect(h.results[0].psi?[1] == FeatureMetric(feature: "c", value: nil))
+        #expect(h.results[0].missingRate[1].value == 1)
+    }
+
+    @Test func versionWithoutBaselineReportsPSIUnavailable() throws {
+        let h = try H(Self.settings(), baselines: [])
+        try h.feed(H.inference(ts: 1_000, x: 1, label: "ok", latency: 5))
+        h.finish()
+        #expect(h.results[0].psi == nil)
+        #expect(h.results[0].accuracy.online == 1)
+        #expect(h.results[0].accuracy.offline == nil && h.results[0].accuracy.gapPP == nil)
+        #expect(h.results[0].latency != nil)
+    }
+
+    @Test func windowClosesWhenWatermarkPassesItsEnd() throws {
+        let h = try H(Self.settings(outOfOrderness: 0))
+        try h.feed(H.inference(ts: 1_000, x: 1))
+        try h.feed(H.inference(ts: 59_999, x: 1))
+        #expect(h.results.isEmpty)
+        try h.feed(H.inference(ts: 60_000, x: 1))
+        #expect(h.results.map(\.count) == [2])
+        #expect(h.results[0].revision == 0)
+    }
+
+    @Test func outOfOrdernessHoldsWindowOpen() throws {
+        let h = try H(Self.settings(outOfOrderness: 5_000))
+        try h.feed(H.inference(ts: 1_000, x: 1))
+        try h.feed(H.inference(ts: 64_999, x: 1))  // watermark 59_999: [0, 60 s) still open
+        try h.feed(H.inference(ts: 58_000, x: 1))  // out of order but in time
+        #expect(h.results.isEmpty)
+        try h.feed(H.inference(ts: 65_000, x: 1))
+        #expect(h.results.map(\.count) == [2])
+    }
+
+    @Test func lateEventWithinAllowedLatenessEmitsNextRevision() throws {
+        let h = try H(Self.settings(allowedLateness: 90_000))
+        try h.feed(H.inference(ts: 1_000, x: 1))
+        try h.feed(H.inference(ts: 61_000, x: 1))
+        #expect(h.results.map(\.revision) == [0])
+        #expect(try h.feed(H.inference(ts: 2_000, x: 1)) == .accepted)
+        // The revision waits for the watermark to cross the next hop boundary (120 s).
+        try h.feed(H.inference(ts: 119_999, x: 1))
+        #expect(h.results.count == 1)
+        try h.feed(H.inference(ts: 120_500, x: 1))
+        let revised = try #require(h.results.first { $0.start == 0 && $0.revision == 1 })
+        #expect(revised.count == 2)
+        // Still within 60 s + 90 s: accepted, and emitted when the window is dropped at 150 s.
+        #expect(try h.feed(H.inference(ts: 2_500, x: 1)) == .accepted)
+        try h.feed(H.inference(ts: 150_000, x: 1))
+        #expect(h.results.first { $0.start == 0 && $0.revision == 2 }?.count == 3)
+        guard case .late = try h.feed(H.inference(ts: 3_000, x: 1)) else {
+            Issue.record("expected the event to be late")
+            return
+        }
+        #expect(h.processor.counters.late == 1)
+    }
+
+    @Test func labelJoinRespectsWaitBoundAndCountsTheRest() throws {
+        let h = try H(Self.settings(labelWait: 60_000))
+        try h.feed(H.inference(ts: 1_000, x: 1, prediction: "ok", requestID: "r1"))
+        try h.feed(H.inference(ts: 2_000, x: 1, prediction: "ok", requestID: "r2"))
+        try h.feed(H.inference(ts: 3_000, x: 1, prediction: "ok", requestID: "r3"))
+        try h.feed(H.inference(ts: 61_000, x: 1))  // closes [0, 60 s): accuracy not final yet
+        #expect(h.results.count == 1)
+        #expect(h.results[0].accuracy.final == false && h.results[0].accuracy.labelled == 0)
+        try h.feed(H.label(ts: 31_000, requestID: "r1", label: "defect"))
+        try h.feed(H.label(ts: 63_000, requestID: "r2", label: "ok"))  // 61 s after its inference: beyond the wait
+        try h.feed(H.label(ts: 63_000, requestID: "r9", label: "ok"))  // matches nothing
+        try h.feed(H.inference(ts: 125_000, x: 1))  // watermark ≥ 60 s + 60 s: label horizon of [0, 60 s)
+        let final = try #require(h.results.first { $0.start == 0 && $0.accuracy.final })
+        #expect(final.revision == 1)
+        #expect(final.accuracy.labelled == 1)
+        #expect(final.accuracy.online == 0)
+        // (0.9 − 0) × 100
+        #expect(abs(final.accuracy.gapPP! - 90) < 1e-9)
+        let counters = h.processor.counters
+        #expect(counters.labelsMatched == 1)
+        #expect(counters.labelsBeyondWait == 1)
+        #expect(counters.labelsUnmatched == 1)
+        // r2 (beyond the wait) and r3 (never labelled, expired at the horizon).
+        #expect(counters.unlabelled == 2)
+        #expect(h.processor.pendingLabels == 0)
+    }
+
+    @Test func labelJoinEvictsOldestWhenFull() throws {
+        var settings = Self.settings(labelWait: 60_000)
+        settings.maxPendingLabels = 2
+        let h = try H(settings)
+        for i in 1...3 { try h.feed(H.inference(ts: Int64(i) * 1_000, x: 1, requestID: "r\(i)")) }
+        try h.feed(H.label(ts: 5_000, requestID: "r1", label: "ok"))
+        try h.feed(H.label(ts: 5_000, requestID: "r3", label: "ok"))
+        #expect(h.processor.counters.evictedUnlabelled == 1)
+        #expect(h.processor.counters.labelsUnmatched == 1)
+        #expect(h.processor.counters.labelsMatched == 1)
+    }
+
+    @Test func accuracyGapFiresAfterThreeConsecutiveWindowsAndResolves() throws {
+        let h = try H(Self.settings(rules: RuleSpec.defaults))
+        // Windows 0–2: 8 of 10 right (gap (0.9 − 0.8)·100 = 10 pp); window 3: 9 of 10 (gap 0).
+        for window in 0..<4 {
+            for i in 0..<10 {
+                let right = i < (window < 3 ? 8 : 9)
+                try h.feed(
+                    H.inference(ts: Int64(window) * Self.minute + Int64(i) * 1_000, x: 1, prediction: "ok",
+                        label: right ? "ok" : "defect"))
+            }
+        }
+        h.finish()
+        let gapAlerts = h.alerts.filter { $0.rule == "accuracy_gap" }
+        #expect(gapAlerts.map(\.state) == [.firing, .resolved])
+        #expect(gapAlerts[0].windowStart == 2 * Self.minute)
+        #expect(abs(gapAlerts[0].value - 10) < 1e-9)
+        #expect(gapAlerts[0].alertID == "accuracy_gap/m/1/_all")
+        #expect(gapAlerts[1].windowStart == 3 * Self.minute)
+        let trigger = try #require(h.triggers.first)
+        #expect(trigger.reasons.map(\.rule) == ["accuracy_gap"])
+        #expect(trigger.triggerID == "m/1/1970-01-01T00:03:00.000Z")
+    }
+
+    @Test func accuracyRuleWaitsForLabelHorizon() throws {
+        let h = try H(Self.settings(labelWait: 2 * Self.minute))
+        for window in 0..<3 {
+            for i in 0..<10 {
+                try h.feed(
+                    H.inference(ts: Int64(window) * Self.minute + Int64(i) * 1_000, x: 1, prediction: "ok",
+                        label: "defect"))
+            }
+        }
+        // Windows 0–2 are closed at 3 min, but the horizon of window 2 is 5 min.
+        try h.feed(H.inference(ts: 4 * Self.minute + 59_000, x: 1))
+        #expect(h.alerts.filter { $0.rule == "accuracy_gap" }.isEmpty)
+        try h.feed(H.inference(ts: 5 * Self.minute, x: 1))
+        #expect(h.alerts.filter { $0.rule == "accuracy_gap" }.map(\.state) == [.firing])
+    }
+
+    @Test func psiRuleNeedsFiveHundredPresentValues() throws {
+        let h = try H(Self.settings())
+        // All values above 10: a = [ε, 1], e = [0.5, 0.5]:
+        // (0.0001 − 0.5)·ln(0.0002) + 0.5·ln(2) = 4.2577452 + 0.3465736 = 4.6043188
+        for i in 0..<499 { try h.feed(H.inference(ts: Int64(i) * 100, x: 20)) }
+        for i in 0..<500 { try h.feed(H.inference(ts: Self.minute + Int64(i) * 100, x: 20)) }
+        h.finish()
+        #expect(abs(h.results[0].psi![0].value! - 4.6043188) < 1e-6)
+        let psiAlerts = h.alerts.filter { $0.rule == "psi_high" }
+        #expect(psiAlerts.count == 1)
+        #expect(psiAlerts[0].windowStart == Self.minute)
+        #expect(psiAlerts[0].feature == "x")
+        #expect(psiAlerts[0].alertID == "psi_high/m/1/_all/x")
+    }
+
+    @Test func latencyPercentilesAreNearestRankWithinHistogramPrecision() throws {
+        let h = try H(Self.settings())
+        // 1…1000 ms, shuffled: nearest rank of q is the value ⌈q·1000⌉.
+        var values = Array(1...1000)
+        var generator = SystemRandomNumberGenerator()
+        values.shuffle(using: &generator)
+        for (i, v) in values.enumerated() { try h.feed(H.inference(ts: Int64(i), x: 1, latency: Double(v))) }
+        h.finish()
+        let latency = try #require(h.results[0].latency)
+        for (measured, expected) in [(latency.p50, 500.0), (latency.p90, 900), (latency.p95, 950), (latency.p99, 990), (latency.p999, 999)] {
+            #expect(abs(measured - expected) / expected <= 0.001, "\(measured) vs \(expected)")
+        }
+        #expect(latency.max == 1000)
+        #expect(latency.samples == 1000)
+    }
+
+    @Test func latencyRuleFiresAboveBudget() throws {
+        let h = try H(Self.settings())
+        for i in 0..<100 { try h.feed(H.inference(ts: Int64(i), x: 1, latency: i < 98 ? 20 : 150)) }
+        for i in 0..<100 { try h.feed(H.inference(ts: Self.minute + Int64(i), x: 1, latency: i < 99 ? 20 : 150)) }
+        h.finish()
+        // Window 0: the 99th of 100 values is 150 ms; window 1: it is 20 ms.
+        let alerts = h.alerts.filter { $0.rule == "latency_p99_high" }
+        #expect(alerts.map(\.state) == [.firing, .resolved])
+        #expect(alerts[0].alertID == "latency_p99_high/m/1/_all")
+    }
+
+    @Test func resourceStatsPerHostAndOverall() throws {
+        let h = try H(Self.settings())
+        for (i, cpu) in [10.0, 20, 30, 40].enumerated() {
+            try h.feed(
+                "{\"type\":\"resource\",\"model\":\"m\",\"version\":\"1\",\"host\":\"h\(i % 2)\",\"ts\":\(i * 1000),\"cpu_pct\":\(cpu)}")
+        }
+        h.finish()
+        let result = try #require(h.results.first)
+        // All: mean 25, max 40, p95 = value of rank ⌈0.95·4⌉ = 4 → 40.
+        #expect(result.resources == [ResourceStat(field: "cpu_pct", mean: 25, max: 40, p95: 40, samples: 4)])
+        // h0: 10, 30; h1: 20, 40.
+        #expect(result.resourcesByHost.map(\.host) == ["h0", "h1"])
+        #expect(result.resourcesByHost[0].stats == [ResourceStat(field: "cpu_pct", mean: 20, max: 30, p95: 30, samples: 2)])
+        #expect(result.count == 0)
+    }
+
+    @Test func segmentKeysAndRejectionOfEventsNoKeyFits() throws {
+        let h = try H(Self.settings(keySets: [["line"]]))
+        try h.feed(H.inference(ts: 1_000, x: 1, line: "L1"))
+        try h.feed(H.inference(ts: 2_000, x: 1, line: "L2"))
+        try h.feed(H.inference(ts: 3_000, x: 1, line: "L2"))
+        guard case .rejected(let reason) = try h.feed(H.inference(ts: 4_000, x: 1)) else {
+            Issue.record("expected rejection")
+            return
+        }
+        #expect(reason.contains("[line]"))
+        h.finish()
+        #expect(h.results.map { $0.segmentID }.sorted() == ["line=L1", "line=L2"])
+        #expect(h.results.first { $0.segmentID == "line=L2" }?.count == 2)
+    }
+
+    @Test func hoppingWindowsCountEachEventInEveryWindow() throws {
+        let h = try H(Self.settings(window: WindowSpec(size: 3 * Self.minute, hop: Self.minute)))
+        try h.feed(H.inference(ts: 2 * Self.minute + 1, x: 1))
+        h.finish()
+        #expect(h.results.map(\.start).sorted() == [0, Self.minute, 2 * Self.minute])
+        #expect(h.results.allSatisfy { $0.count == 1 })
+    }
+}

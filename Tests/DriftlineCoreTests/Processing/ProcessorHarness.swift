@@ -1,0 +1,83 @@
+import DriftlineCore
+
+/// A `DriftProcessor` fed with contract JSON lines through the real decoder.
+final class ProcessorHarness {
+    let symbols = SymbolTable()
+    let decoder: EventDecoder
+    let processor: DriftProcessor
+    private var event: Event
+    private(set) var results: [WindowResult] = []
+    private(set) var alerts: [Alert] = []
+    private(set) var triggers: [RetrainTrigger] = []
+
+    init(_ settings: ProcessorSettings, baselines: [Baseline] = [TestBaselines.simple]) throws {
+        decoder = try EventDecoder(
+            mapping: .contract(segmentDimensions: settings.segmentDimensions), symbols: symbols)
+        processor = try DriftProcessor(settings: settings, symbols: symbols, baselines: baselines)
+        event = Event(segmentDimensions: settings.segmentDimensions.count)
+    }
+
+    @discardableResult
+    func feed(_ json: String, partition: Int = 0, now: Int64 = 0) throws -> Disposition {
+        var bytes = Array(json.utf8)
+        try bytes.withUnsafeMutableBytes { buffer in
+            try decoder.decode(UnsafeRawBufferPointer(buffer), context: RecordContext(recordTime: now), into: &event)
+        }
+        let disposition = processor.process(&event, partition: partition, now: now)
+        collect()
+        return disposition
+    }
+
+    func finish(now: Int64 = 0) {
+        processor.finish(now: now)
+        collect()
+    }
+
+    private func collect() {
+        let output = processor.drain()
+        results += output.results
+        alerts += output.alerts
+        triggers += output.triggers
+    }
+
+    /// An inference of model `m` version `1` as the contract shapes it.
+    static func inference(
+        ts: Int64, x: Double? = nil, c: String? = nil, prediction: String = "ok", label: String? = nil,
+        requestID: String? = nil, latency: Double? = nil, line: String? = nil
+    ) -> String {
+        var features: [String] = []
+        if let x { features.append("\"x\":\(x)") }
+        if let c { features.append("\"c\":\"\(c)\"") }
+        var fields = [
+            "\"type\":\"inference\"", "\"model\":\"m\"", "\"version\":\"1\"", "\"ts\":\(ts)",
+            "\"features\":{\(features.joined(separator: ","))}", "\"prediction\":\"\(prediction)\"",
+        ]
+        if let label { fields.append("\"label\":\"\(label)\"") }
+        if let requestID { fields.append("\"request_id\":\"\(requestID)\"") }
+        if let latency { fields.append("\"latency_ms\":\(latency)") }
+        if let line { fields.append("\"segment\":{\"line\":\"\(line)\"}") }
+        return "{" + fields.joined(separator: ",") + "}"
+    }
+
+    static func label(ts: Int64, requestID: String, label: String) -> String {
+        "{\"type\":\"label\",\"model\":\"m\",\"request_id\":\"\(requestID)\",\"ts\":\(ts),\"label\":\"\(label)\"}"
+    }
+}
+
+enum TestBaselines {
+    /// Model `m` version `1`: numeric `x` split at 10 (half below, half above), categorical `c`
+    /// with `a` and `b` half each and nothing else, offline accuracy 0.9 over classes ok/defect.
+    static let simple: Baseline = {
+        var tally = ClassificationTally()
+        for i in 0..<10 { tally.record(predicted: 0, actual: i < 9 ? 0 : 1) }
+        return Baseline(
+            model: "m", version: "1",
+            features: [
+                .numeric(name: "x", edges: [10], expected: [0.5, 0.5], referenceCount: 100, missingRate: 0),
+                .categorical(name: "c", categories: ["a", "b"], expected: [0.5, 0.5, 0], referenceCount: 100, missingRate: 0),
+            ],
+            offline: OfflineMetrics(classes: ["ok", "defect"], classification: ClassificationMetrics(tally)!),
+            latencyBudgetMs: 100, binning: .init(method: .quantile, binCount: 2),
+            createdFrom: .init(referenceRows: 100, testRows: 10))
+    }()
+}
