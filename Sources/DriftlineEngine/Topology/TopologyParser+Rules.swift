@@ -75,15 +75,13 @@ extension TopologyParser {
         rule.severity = severity ?? rule.severity
         rule.retrain = retrain ?? rule.retrain
 
-        let resolvesBeyond = rule.direction == .above
-            ? rule.resolveThreshold > rule.threshold : rule.resolveThreshold < rule.threshold
-        if resolvesBeyond {
-            let side = rule.direction == .above ? "above" : "below"
+        let above = rule.direction == .above
+        if above ? rule.resolveThreshold > rule.threshold : rule.resolveThreshold < rule.threshold {
             reader.report(
                 .inconsistent, at: fields["resolve_threshold"]?.mark ?? node.mark,
-                "rule '\(name)' resolves \(side) its threshold (resolve_threshold \(rule.resolveThreshold), "
-                    + "threshold \(rule.threshold)); a \(rule.direction.rawValue) rule must resolve at or "
-                    + "\(rule.direction == .above ? "below" : "above") its threshold")
+                "rule '\(name)' has resolve_threshold \(rule.resolveThreshold) \(above ? "above" : "below") its "
+                    + "threshold \(rule.threshold); a rule firing \(above ? "above" : "below") its threshold must "
+                    + "resolve at or \(above ? "below" : "above") it")
             return nil
         }
         return rule
