@@ -48,7 +48,8 @@ import Testing
                 + "(~0 stands for '~', ~1 for '/')"
         ),
         (  // `lines` at column 61
-            yaml(["sources: [{name: s, type: stdin, mapping: {segment_fields: {lines: /l}}}]"], extra: "keys: [[line]]"),
+            yaml(
+                ["sources: [{name: s, type: stdin, mapping: {segment_fields: {lines: /l}}}]"], extra: "keys: [[line]]"),
             .invalidValue, 3, 61,
             "segment dimension 'lines' in sources[0].mapping.segment_fields is not in any key; add it to keys or "
                 + "remove it (did you mean 'line'?)"

@@ -4,7 +4,8 @@ import Yams
 extension TopologyParser {
     /// The keys of one `rules` entry.
     private static let ruleKeys = [
-        "name", "metric", "direction", "threshold", "resolve_threshold", "sustain", "min_samples", "severity", "retrain",
+        "name", "metric", "direction", "threshold", "resolve_threshold", "sustain", "min_samples", "severity",
+        "retrain",
     ]
 
     /// The contract's default rules, with `latency_p99_high` watching the topology's latency budget.
@@ -43,7 +44,9 @@ extension TopologyParser {
 
     /// One rule: `base` (a default rule of the same name) with the given keys overriding it.
     private mutating func rule(named name: String, fields: Fields, base: RuleSpec?, node: Node) -> RuleSpec? {
-        let metric = fields["metric"].flatMap { reader.word($0, path: fields.path("metric"), among: RuleMetric.allCases) }
+        let metric = fields["metric"].flatMap {
+            reader.word($0, path: fields.path("metric"), among: RuleMetric.allCases)
+        }
         let direction = fields["direction"].flatMap {
             reader.word($0, path: fields.path("direction"), among: [RuleSpec.Direction.above, .below])
         }
