@@ -2,16 +2,17 @@ import DriftlineEngine
 import Testing
 
 @Suite struct TopologyDurationTests {
-    @Test(arguments: [
-        ("500ms", 500),
-        ("30s", 30_000),  // 30 × 1,000
-        ("5m", 300_000),  // 5 × 60 × 1,000
-        ("2h", 7_200_000),  // 2 × 3,600 × 1,000
-        ("1d", 86_400_000),  // 24 × 3,600 × 1,000
-        ("0", 0),
-        ("0s", 0),
-        ("106751991167d", 9_223_372_036_828_800_000),  // the most whole days below Int64.max ms
-    ] as [(String, Int64)])
+    @Test(
+        arguments: [
+            ("500ms", 500),
+            ("30s", 30_000),  // 30 × 1,000
+            ("5m", 300_000),  // 5 × 60 × 1,000
+            ("2h", 7_200_000),  // 2 × 3,600 × 1,000
+            ("1d", 86_400_000),  // 24 × 3,600 × 1,000
+            ("0", 0),
+            ("0s", 0),
+            ("106751991167d", 9_223_372_036_828_800_000),  // the most whole days below Int64.max ms
+        ] as [(String, Int64)])
     func parsesNumberAndUnit(text: String, milliseconds: Int64) {
         #expect(DurationText.milliseconds(text) == milliseconds)
     }
@@ -25,9 +26,10 @@ import Testing
         #expect(DurationText.milliseconds(text) == nil)
     }
 
-    @Test(arguments: [
-        (300_000, "5m"), (90_000, "90s"), (1_500, "1500ms"), (86_400_000, "1d"), (7_200_000, "2h"), (0, "0"),
-    ] as [(Int64, String)])
+    @Test(
+        arguments: [
+            (300_000, "5m"), (90_000, "90s"), (1_500, "1500ms"), (86_400_000, "1d"), (7_200_000, "2h"), (0, "0"),
+        ] as [(Int64, String)])
     func writesTheLongestExactUnit(milliseconds: Int64, text: String) {
         #expect(DurationText.text(milliseconds: milliseconds) == text)
         #expect(DurationText.milliseconds(text) == milliseconds)

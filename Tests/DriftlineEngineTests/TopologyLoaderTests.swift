@@ -117,7 +117,8 @@ import Testing
                 .init(
                     name: "plant-events", transport: .file(path: "/plant/topologies/data/events.ndjson"),
                     fixedKind: .inference, mapping: mapping),
-                .init(name: "labels-in", transport: .stdin, mapping: FieldMapping(segmentDimensions: ["device", "line"])),
+                .init(
+                    name: "labels-in", transport: .stdin, mapping: FieldMapping(segmentDimensions: ["device", "line"])),
             ])
         #expect(
             topology.sinks
@@ -134,7 +135,8 @@ import Testing
 
     @Test func retrainSinkDefaultsToTheAlertsSinkAndCanBeItsOwn() throws {
         let shared = try loadTopology(
-            Self.minimal.replacingOccurrences(of: "alerts: {type: stdout}", with: "alerts: {type: file, path: a.ndjson}"))
+            Self.minimal.replacingOccurrences(
+                of: "alerts: {type: stdout}", with: "alerts: {type: file, path: a.ndjson}"))
         #expect(shared.sinks.retrain == .file(path: "/plant/topologies/a.ndjson"))
         let own = try loadTopology(
             Self.minimal.replacingOccurrences(
@@ -149,8 +151,10 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("line.yaml")
-        try Self.minimal.replacingOccurrences(of: "{name: s, type: stdin}", with: "{name: s, type: file, path: in.ndjson}")
-            .write(to: file, atomically: true, encoding: .utf8)
+        try Self.minimal.replacingOccurrences(
+            of: "{name: s, type: stdin}", with: "{name: s, type: file, path: in.ndjson}"
+        )
+        .write(to: file, atomically: true, encoding: .utf8)
 
         let topology = try TopologyLoader.load(path: file.path)
         #expect(topology.sources.first?.transport == .file(path: directory.path + "/in.ndjson"))

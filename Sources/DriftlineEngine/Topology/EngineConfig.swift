@@ -49,7 +49,9 @@ public struct EngineConfig: Equatable, Sendable {
                     reader.report(.invalidValue, at: node.mark, "http_port must be at most 65535, not \(port)")
                 }
             }
-            if let node = fields["log_level"], let level = reader.word(node, path: "log_level", among: LogLevel.allCases) {
+            if let node = fields["log_level"],
+                let level = reader.word(node, path: "log_level", among: LogLevel.allCases)
+            {
                 config.logLevel = level
             }
         }

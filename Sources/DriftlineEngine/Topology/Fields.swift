@@ -2,8 +2,6 @@ import Yams
 
 /// The values of a mapping whose keys `NodeReader.fields` has checked against a schema.
 struct Fields {
-    /// Where the mapping starts.
-    let mark: Mark?
     /// The mapping's path in the file, e.g. `windows` or `sources[0]`.
     let path: String
     /// The values of the allowed keys present.

@@ -23,7 +23,8 @@ extension NodeReader {
     /// The root node of `yaml`'s first document; YAML syntax errors and an empty document become
     /// diagnostics against `file`.
     static func compose(yaml: String, file: String) throws(TopologyError) -> Node {
-        func failure(_ code: TopologyError.Code, _ place: (line: Int, column: Int)?, _ message: String) -> TopologyError {
+        func failure(_ code: TopologyError.Code, _ place: (line: Int, column: Int)?, _ message: String) -> TopologyError
+        {
             TopologyError(diagnostics: [
                 .init(code: code, file: file, line: place?.line ?? 0, column: place?.column ?? 0, message: message)
             ])
@@ -35,11 +36,13 @@ extension NodeReader {
             switch error {
             case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
                 .composer(let context, let problem, let mark, _):
-                let while_ = context.map { " (\($0.text) at line \($0.mark.line))" } ?? ""
-                throw failure(.syntax, (mark.line, mark.column), "invalid YAML: \(problem)\(while_)")
+                let during = context.map { " (\($0.text) at line \($0.mark.line))" } ?? ""
+                throw failure(.syntax, (mark.line, mark.column), "invalid YAML: \(problem)\(during)")
             case .duplicatedKeysInMapping(let duplicates, let context):
                 let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-                throw failure(.duplicateKey, (context.mark.line, context.mark.column), "duplicate key \(names) in one mapping; write each key once")
+                throw failure(
+                    .duplicateKey, (context.mark.line, context.mark.column),
+                    "duplicate key \(names) in one mapping; write each key once")
             case .reader(let problem, let offset, _, _):
                 throw failure(.syntax, offset.map { place(at: $0, in: yaml) }, "invalid text: \(problem)")
             default:

@@ -19,7 +19,8 @@ struct NodeReader {
 
     init(file: String, baseDirectory: String) {
         self.file = file
-        self.baseDirectory = NodeReader.normalized(path: baseDirectory, against: FileManager.default.currentDirectoryPath)
+        self.baseDirectory = NodeReader.normalized(
+            path: baseDirectory, against: FileManager.default.currentDirectoryPath)
     }
 
     /// Records a problem at `mark` (the file as a whole when `nil`).
@@ -57,7 +58,7 @@ struct NodeReader {
     /// key as a suggestion), and so is every absent `required` key, at the mapping's own mark.
     mutating func fields(_ node: Node, path: String, allowed: [String], required: [String] = []) -> Fields? {
         guard let pairs = pairs(node, path: path) else { return nil }
-        var fields = Fields(mark: node.mark, path: path)
+        var fields = Fields(path: path)
         for pair in pairs {
             guard allowed.contains(pair.key) else {
                 let place = path.isEmpty ? "at the top level" : "in \(path)"
@@ -90,7 +91,9 @@ struct NodeReader {
     /// The text of a non-null, non-empty scalar.
     mutating func string(_ node: Node, path: String) -> String? {
         guard let scalar = node.scalar, !Self.isNull(node) else {
-            report(.wrongType, at: node.mark, "\(Self.name(path)) must be a word or a quoted string, not \(Self.describe(node))")
+            report(
+                .wrongType, at: node.mark,
+                "\(Self.name(path)) must be a word or a quoted string, not \(Self.describe(node))")
             return nil
         }
         guard !scalar.string.isEmpty else {
@@ -186,7 +189,9 @@ struct NodeReader {
     /// Reports `text` as not one of `known`, suggesting the closest.
     mutating func reportUnknownWord(_ text: String, at mark: Mark?, path: String, known: [String]) {
         let list = known.joined(separator: ", ")
-        let hint = Self.closest(to: text, in: known).map { "did you mean '\($0)'? (one of: \(list))" } ?? "expected one of: \(list)"
+        let hint =
+            Self.closest(to: text, in: known).map { "did you mean '\($0)'? (one of: \(list))" }
+            ?? "expected one of: \(list)"
         report(.invalidValue, at: mark, "unknown value '\(text)' for \(path); \(hint)")
     }
 

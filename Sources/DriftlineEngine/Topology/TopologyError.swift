@@ -79,7 +79,9 @@ public struct TopologyError: Error, CustomStringConvertible, Sendable {
     public init(diagnostics: [Diagnostic]) {
         precondition(!diagnostics.isEmpty, "a TopologyError needs at least one diagnostic")
         self.diagnostics = diagnostics.enumerated()
-            .sorted { ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset) }
+            .sorted {
+                ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset)
+            }
             .map(\.element)
     }
 

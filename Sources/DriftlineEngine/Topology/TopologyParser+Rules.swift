@@ -4,7 +4,8 @@ import Yams
 extension TopologyParser {
     /// The keys of one `rules` entry.
     private static let ruleKeys = [
-        "name", "metric", "direction", "threshold", "resolve_threshold", "sustain", "min_samples", "severity", "retrain",
+        "name", "metric", "direction", "threshold", "resolve_threshold", "sustain", "min_samples", "severity",
+        "retrain",
     ]
 
     /// The contract's default rules, with `latency_p99_high` watching the topology's latency budget.
@@ -43,7 +44,9 @@ extension TopologyParser {
 
     /// One rule: `base` (a default rule of the same name) with the given keys overriding it.
     private mutating func rule(named name: String, fields: Fields, base: RuleSpec?, node: Node) -> RuleSpec? {
-        let metric = fields["metric"].flatMap { reader.word($0, path: fields.path("metric"), among: RuleMetric.allCases) }
+        let metric = fields["metric"].flatMap {
+            reader.word($0, path: fields.path("metric"), among: RuleMetric.allCases)
+        }
         let direction = fields["direction"].flatMap {
             reader.word($0, path: fields.path("direction"), among: [RuleSpec.Direction.above, .below])
         }
@@ -75,15 +78,13 @@ extension TopologyParser {
         rule.severity = severity ?? rule.severity
         rule.retrain = retrain ?? rule.retrain
 
-        let resolvesBeyond = rule.direction == .above
-            ? rule.resolveThreshold > rule.threshold : rule.resolveThreshold < rule.threshold
-        if resolvesBeyond {
-            let side = rule.direction == .above ? "above" : "below"
+        let above = rule.direction == .above
+        if above ? rule.resolveThreshold > rule.threshold : rule.resolveThreshold < rule.threshold {
             reader.report(
                 .inconsistent, at: fields["resolve_threshold"]?.mark ?? node.mark,
-                "rule '\(name)' resolves \(side) its threshold (resolve_threshold \(rule.resolveThreshold), "
-                    + "threshold \(rule.threshold)); a \(rule.direction.rawValue) rule must resolve at or "
-                    + "\(rule.direction == .above ? "below" : "above") its threshold")
+                "rule '\(name)' has resolve_threshold \(rule.resolveThreshold) \(above ? "above" : "below") its "
+                    + "threshold \(rule.threshold); a rule firing \(above ? "above" : "below") its threshold must "
+                    + "resolve at or \(above ? "below" : "above") it")
             return nil
         }
         return rule

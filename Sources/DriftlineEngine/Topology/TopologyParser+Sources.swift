@@ -29,7 +29,8 @@ extension TopologyParser {
             if let name, let line = fields["name"]?.mark?.line {
                 if let first = nameLines[name] {
                     reader.report(
-                        .duplicateName, at: fields["name"]?.mark, "source name '\(name)' is already used on line \(first)")
+                        .duplicateName, at: fields["name"]?.mark,
+                        "source name '\(name)' is already used on line \(first)")
                 } else {
                     nameLines[name] = line
                 }
@@ -42,7 +43,8 @@ extension TopologyParser {
                 }
             if transport == .stdin, let mark = fields["type"]?.mark {
                 if let first = stdinLine {
-                    reader.report(.inconsistent, at: mark, "only one source can read stdin; the source on line \(first) does")
+                    reader.report(
+                        .inconsistent, at: mark, "only one source can read stdin; the source on line \(first) does")
                 } else {
                     stdinLine = mark.line
                 }
@@ -108,7 +110,8 @@ extension TopologyParser {
                         ? "the keys name no dimensions" : "the keys use: \(dimensions.joined(separator: ", "))")
                 reader.report(
                     .invalidValue, at: pair.keyMark,
-                    "segment dimension '\(pair.key)' in \(path) is not in any key; add it to keys or remove it (\(hint))")
+                    "segment dimension '\(pair.key)' in \(path) is not in any key; "
+                        + "add it to keys or remove it (\(hint))")
                 continue
             }
             let source = fieldSource(
@@ -123,17 +126,12 @@ extension TopologyParser {
     private mutating func fieldSource(
         _ node: Node, path: String, example: String, constant: Bool, recordTime: Bool
     ) -> FieldSource? {
-        let refuseConstant = { (reader: inout NodeReader, text: String) in
-            reader.report(
-                .invalidValue, at: node.mark,
-                "\(path) takes a JSON Pointer such as \(example), not the constant '\(text)'; a pointer starts with '/'")
-        }
         if node.mapping != nil {
             guard let fields = reader.fields(node, path: path, allowed: ["const"], required: ["const"]),
                 let text = fields["const"].flatMap({ reader.string($0, path: fields.path("const")) })
             else { return nil }
             guard constant else {
-                refuseConstant(&reader, text)
+                reportConstant(text, at: node, path: path, example: example)
                 return nil
             }
             return .constant(text)
@@ -161,10 +159,17 @@ extension TopologyParser {
             return nil
         }
         guard constant else {
-            refuseConstant(&reader, text)
+            reportConstant(text, at: node, path: path, example: example)
             return nil
         }
         return .constant(text)
+    }
+
+    /// Reports a constant given for a role that only takes a JSON Pointer.
+    private mutating func reportConstant(_ text: String, at node: Node, path: String, example: String) {
+        reader.report(
+            .invalidValue, at: node.mark,
+            "\(path) takes a JSON Pointer such as \(example), not the constant '\(text)'; a pointer starts with '/'")
     }
 
     /// Why `pointer` (which starts with `/`) is not an RFC 6901 JSON Pointer, or `nil` if it is one.

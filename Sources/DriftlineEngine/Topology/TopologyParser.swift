@@ -42,7 +42,9 @@ struct TopologyParser {
         var settings = Topology.TimeSettings()
         let allowed = ["mode", "out_of_orderness", "allowed_lateness", "idle_timeout"]
         guard let time = reader.fields(node, path: "time", allowed: allowed) else { return settings }
-        if let node = time["mode"], let mode = reader.word(node, path: time.path("mode"), among: Topology.TimeMode.allCases) {
+        if let node = time["mode"],
+            let mode = reader.word(node, path: time.path("mode"), among: Topology.TimeMode.allCases)
+        {
             settings.mode = mode
         }
         if let node = time["out_of_orderness"],
@@ -55,7 +57,9 @@ struct TopologyParser {
         {
             settings.allowedLatenessMs = value
         }
-        if let node = time["idle_timeout"], let value = reader.duration(node, path: time.path("idle_timeout"), positive: true) {
+        if let node = time["idle_timeout"],
+            let value = reader.duration(node, path: time.path("idle_timeout"), positive: true)
+        {
             settings.idleTimeoutMs = value
         }
         return settings
@@ -82,7 +86,8 @@ struct TopologyParser {
         guard let items = reader.sequence(node, path: "keys") else { return [[]] }
         guard !items.isEmpty else {
             reader.report(
-                .invalidValue, at: node.mark, "keys must list at least one key; write [[]] for the whole-model rollup only")
+                .invalidValue, at: node.mark,
+                "keys must list at least one key; write [[]] for the whole-model rollup only")
             return [[]]
         }
         var keys: [[String]] = []
@@ -94,13 +99,15 @@ struct TopologyParser {
             for (position, dimensionNode) in dimensionNodes.enumerated() {
                 guard let dimension = reader.identifier(dimensionNode, path: "\(path)[\(position)]") else { continue }
                 guard !key.contains(dimension) else {
-                    reader.report(.duplicateName, at: dimensionNode.mark, "dimension '\(dimension)' appears twice in \(path)")
+                    reader.report(
+                        .duplicateName, at: dimensionNode.mark, "dimension '\(dimension)' appears twice in \(path)")
                     continue
                 }
                 key.append(dimension)
             }
             if let line = firstLine[Set(key)] {
-                reader.report(.duplicateName, at: item.mark, "\(path) has the same dimensions as the key on line \(line)")
+                reader.report(
+                    .duplicateName, at: item.mark, "\(path) has the same dimensions as the key on line \(line)")
                 continue
             }
             firstLine[Set(key)] = item.mark?.line ?? 0
@@ -111,11 +118,14 @@ struct TopologyParser {
 
     private mutating func labelSettings(_ node: Node) -> Topology.LabelSettings {
         var settings = Topology.LabelSettings()
-        guard let labels = reader.fields(node, path: "labels", allowed: ["wait", "max_pending"]) else { return settings }
+        guard let labels = reader.fields(node, path: "labels", allowed: ["wait", "max_pending"]) else {
+            return settings
+        }
         if let node = labels["wait"], let value = reader.duration(node, path: labels.path("wait"), positive: true) {
             settings.waitMs = value
         }
-        if let node = labels["max_pending"], let value = reader.int(node, path: labels.path("max_pending"), minimum: 1) {
+        if let node = labels["max_pending"], let value = reader.int(node, path: labels.path("max_pending"), minimum: 1)
+        {
             settings.maxPending = value
         }
         return settings
@@ -172,7 +182,8 @@ struct TopologyParser {
         case "file":
             guard let pathNode = fields["path"] else {
                 reader.report(
-                    .missingKey, at: node.mark, "missing required key 'path' in \(fields.path); a file \(role) needs one")
+                    .missingKey, at: node.mark,
+                    "missing required key 'path' in \(fields.path); a file \(role) needs one")
                 return nil
             }
             return reader.string(pathNode, path: fields.path("path")).map { .file(reader.absolutePath($0)) }

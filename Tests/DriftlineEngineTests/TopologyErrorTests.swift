@@ -1,0 +1,190 @@
+import DriftlineEngine
+import Testing
+
+/// Each case puts one mistake into an otherwise valid four-line topology; lines and columns are
+/// counted by hand in the YAML shown (1-based, columns in characters).
+@Suite struct TopologyErrorTests {
+    static let name = "name: t"
+    static let windows = "windows: {size: 5m}"
+    static let sources = "sources: [{name: s, type: stdin}]"
+    static let sinks = "sinks: {results: {type: stdout}, alerts: {type: stdout}, dead_letter: {type: stdout}}"
+
+    /// The valid topology with `replacing` lines swapped in (by their top-level key) and `extra` appended as line 5.
+    static func yaml(_ replacing: [String] = [], extra: String? = nil) -> String {
+        var lines = [name, windows, sources, sinks]
+        for line in replacing {
+            let key = line.prefix { $0 != ":" }
+            lines[lines.firstIndex { $0.hasPrefix(key + ":") }!] = line
+        }
+        return (lines + (extra.map { [$0] } ?? [])).joined(separator: "\n")
+    }
+
+    static let cases: [(yaml: String, code: TopologyError.Code, line: Int, column: Int, message: String)] = [
+        (  // windows: {size: 5m, hopp: 1m} — `hopp` starts at column 21
+            yaml(["windows: {size: 5m, hopp: 1m}"]), .unknownKey, 2, 21,
+            "unknown key 'hopp' in windows; did you mean 'hop'?"
+        ),
+        (
+            yaml(extra: "colour: red"), .unknownKey, 5, 1,
+            "unknown key 'colour' at the top level; expected one of: name, time, windows, keys, labels, baselines, "
+                + "latency, sources, sinks, rules"
+        ),
+        (  // the mapping `{hop: 1m}` opens at column 10
+            yaml(["windows: {hop: 1m}"]), .missingKey, 2, 10, "missing required key 'size' in windows"
+        ),
+        (yaml(["windows: [5m]"]), .wrongType, 2, 10, "windows must be a mapping, not a list"),
+        (
+            yaml(["windows: {size: 5x}"]), .invalidDuration, 2, 17,
+            "invalid duration '5x' for windows.size; write a whole number and a unit (ms, s, m, h or d), "
+                + "e.g. 500ms, 30s, 5m"
+        ),
+        (  // `10m` at column 26
+            yaml(["windows: {size: 5m, hop: 10m}"]), .inconsistent, 2, 26,
+            "windows.hop (10m) is longer than windows.size (5m); a hop must be at most the window size"
+        ),
+        (  // `/a~2b` at column 51
+            yaml(["sources: [{name: s, type: stdin, mapping: {model: /a~2b}}]"]), .invalidPointer, 3, 51,
+            "invalid JSON Pointer '/a~2b' for sources[0].mapping.model: '~' must be followed by 0 or 1 "
+                + "(~0 stands for '~', ~1 for '/')"
+        ),
+        (  // `lines` at column 61
+            yaml(
+                ["sources: [{name: s, type: stdin, mapping: {segment_fields: {lines: /l}}}]"], extra: "keys: [[line]]"),
+            .invalidValue, 3, 61,
+            "segment dimension 'lines' in sources[0].mapping.segment_fields is not in any key; add it to keys or "
+                + "remove it (did you mean 'line'?)"
+        ),
+        (  // `fast` at column 56
+            yaml(["sources: [{name: s, type: stdin, mapping: {latency_ms: fast}}]"]), .invalidValue, 3, 56,
+            "sources[0].mapping.latency_ms takes a JSON Pointer such as /latency_ms, not the constant 'fast'; "
+                + "a pointer starts with '/'"
+        ),
+        (  // the quote opening '@record_time' at column 51
+            yaml(["sources: [{name: s, type: stdin, mapping: {model: '@record_time'}}]"]), .invalidValue, 3, 51,
+            "sources[0].mapping.model cannot be @record_time; only ts can"
+        ),
+        (  // the quote opening '@now' at column 48
+            yaml(["sources: [{name: s, type: stdin, mapping: {ts: '@now'}}]"]), .invalidValue, 3, 48,
+            "unknown special value '@now' for sources[0].mapping.ts; the only one is @record_time "
+                + "(write {const: \"@now\"} for a constant)"
+        ),
+        (  // `infer` at column 50
+            yaml(["sources: [{name: s, type: stdin, mapping: {type: infer}}]"]), .invalidValue, 3, 50,
+            "unknown value 'infer' for sources[0].mapping.type; expected one of: inference, label, resource"
+        ),
+        (
+            yaml(["sources: [{name: s, type: kafka}]"]), .unsupported, 3, 27,
+            "source type 'kafka' is not supported yet; use file or stdin"
+        ),
+        (  // the source mapping opens at column 11
+            yaml(["sources: [{name: s, type: file}]"]), .missingKey, 3, 11,
+            "missing required key 'path' in sources[0]; a file source needs one"
+        ),
+        (  // `x` at column 39
+            yaml(["sinks: {results: {type: stdout, path: x}, alerts: {type: stdout}, dead_letter: {type: stdout}}"]),
+            .invalidValue, 4, 39, "sinks.results.path is only for file sinks; remove it or use type: file"
+        ),
+        (
+            yaml(extra: "rules: [{name: r, metric: missing_rat, threshold: 1}]"), .invalidValue, 5, 27,
+            "unknown value 'missing_rat' for rules[0].metric; did you mean 'missing_rate'? (one of: psi, "
+                + "missing_rate, accuracy_gap, latency_p50, latency_p95, latency_p99, latency_max, throughput, "
+                + "cpu_pct_mean, mem_mb_mean, gpu_pct_mean, gpu_mem_mb_mean)"
+        ),
+        (
+            yaml(extra: "rules: [{name: r, metric: psi, direction: up, threshold: 1}]"), .invalidValue, 5, 43,
+            "unknown value 'up' for rules[0].direction; expected one of: above, below"
+        ),
+        (  // the rule's mapping opens at column 9
+            yaml(extra: "rules: [{name: my_rule, threshold: 1}]"), .missingKey, 5, 9,
+            "rule 'my_rule' needs a metric: it is not one of the default rules (psi_high, accuracy_gap, "
+                + "latency_p99_high)"
+        ),
+        (  // `0.4` at column 45; psi_high's default threshold is 0.25
+            yaml(extra: "rules: [{name: psi_high, resolve_threshold: 0.4}]"), .inconsistent, 5, 45,
+            "rule 'psi_high' has resolve_threshold 0.4 above its threshold 0.25; a rule firing above its threshold "
+                + "must resolve at or below it"
+        ),
+        (
+            yaml(extra: "labels: {max_pending: lots}"), .wrongType, 5, 23,
+            "labels.max_pending must be a whole number, not 'lots'"
+        ),
+        (
+            yaml(extra: "time: {mode: evnt}"), .invalidValue, 5, 14,
+            "unknown value 'evnt' for time.mode; did you mean 'event'? (one of: event, processing)"
+        ),
+        (yaml(extra: "time: {idle_timeout: 0s}"), .invalidValue, 5, 22, "time.idle_timeout must be longer than 0"),
+        (  // the second key `[device, line]` opens at column 24
+            yaml(extra: "keys: [[line, device], [device, line]]"), .duplicateName, 5, 24,
+            "keys[1] has the same dimensions as the key on line 5"
+        ),
+        (  // `sinks` left out: reported at the root mapping, line 1 column 1
+            [name, windows, sources].joined(separator: "\n"), .missingKey, 1, 1,
+            "missing required key 'sinks' at the top level"
+        ),
+        ("- a\n- b", .wrongType, 1, 1, "the file must be a mapping, not a list"),
+        ("", .missingKey, 1, 1, "the file is empty"),
+        ("name: t\nname: u", .duplicateKey, 1, 1, "duplicate key 'name' in one mapping; write each key once"),
+    ]
+
+    @Test(arguments: cases.indices)
+    func reportsTheMistakeWhereItIs(index: Int) {
+        let (yaml, code, line, column, message) = Self.cases[index]
+        let diagnostics = topologyDiagnostics(yaml)
+        #expect(
+            diagnostics == [.init(code: code, file: "t.yaml", line: line, column: column, message: message)],
+            "\(yaml)")
+    }
+
+    @Test func duplicateSourceNamesPointAtTheSecond() {
+        let diagnostics = topologyDiagnostics(
+            """
+            name: t
+            windows: {size: 5m}
+            sources:
+              - {name: a, type: stdin}
+              - {name: a, type: file, path: x}
+            \(Self.sinks)
+            """)
+        // line 5: `  - {name: a` puts the second `a` at column 12
+        #expect(
+            diagnostics == [
+                .init(
+                    code: .duplicateName, file: "t.yaml", line: 5, column: 12,
+                    message: "source name 'a' is already used on line 4")
+            ])
+    }
+
+    @Test func everyMistakeIsReportedInOnePassInFileOrder() {
+        let yaml = """
+            name: bad name!
+            sinks: {results: {type: stdout}, alerts: {type: stdout}}
+            sources: [{name: s, type: kafka}]
+            windows: {size: 5m, hop: 10m}
+            """
+        #expect(throws: TopologyError.self) { try loadTopology(yaml) }
+        do {
+            _ = try loadTopology(yaml)
+        } catch {
+            #expect(error.code == .invalidValue)
+            #expect(error.line == 1)
+            #expect(error.column == 7)
+            // 1:7 the name; 2:8 the sinks mapping `{`; 3:27 `kafka`; 4:26 `10m`
+            #expect(
+                error.description == """
+                    t.yaml:1:7: error: name 'bad name!' may hold only letters, digits, '_', '-' and '.'
+                    t.yaml:2:8: error: missing required key 'dead_letter' in sinks
+                    t.yaml:3:27: error: source type 'kafka' is not supported yet; use file or stdin
+                    t.yaml:4:26: error: windows.hop (10m) is longer than windows.size (5m); a hop must be at most \
+                    the window size
+                    """)
+        }
+    }
+
+    @Test func malformedYAMLIsASyntaxErrorOnItsLine() {
+        let diagnostics = topologyDiagnostics("name: t\nwindows: {size: 5m\nsources: []\n")
+        #expect(diagnostics.count == 1)
+        #expect(diagnostics.first?.code == .syntax)
+        #expect(diagnostics.first?.message.hasPrefix("invalid YAML: ") == true)
+        #expect((2...4).contains(diagnostics.first?.line ?? 0))
+    }
+}

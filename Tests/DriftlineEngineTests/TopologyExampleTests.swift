@@ -1,0 +1,35 @@
+import DriftlineCore
+import DriftlineEngine
+import Foundation
+import Testing
+
+/// The example files the repository ships must load.
+@Suite struct TopologyExampleTests {
+    /// The repository's root, three levels above this file.
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().standardizedFileURL.path
+
+    @Test func theWeldLineExampleLoads() throws {
+        let topology = try TopologyLoader.load(path: Self.root + "/topologies/weld-line.yaml")
+        #expect(topology.name == "weld-line-3")
+        #expect(topology.windows == WindowSpec(size: 300_000, hop: 60_000))
+        #expect(topology.keys == [[], ["line"], ["line", "device"]])
+        #expect(topology.labels == .init(waitMs: 1_200_000, maxPending: 500_000))  // 20 × 60,000 ms
+        #expect(topology.baselinePaths == [Self.root + "/baselines/weld-defect-cls"])
+        #expect(
+            topology.sources == [
+                .init(
+                    name: "weld-events", transport: .file(path: Self.root + "/data/weld-line/events.ndjson"),
+                    mapping: .contract(segmentDimensions: ["device", "line"]))
+            ])
+        #expect(topology.sinks.deadLetter == .file(path: Self.root + "/out/weld-line/dead-letter.ndjson"))
+        #expect(topology.rules.map(\.name) == ["psi_high", "accuracy_gap", "latency_p99_high", "missing_inputs"])
+        #expect(topology.rules[0].threshold == 0.2)
+        #expect(Array(topology.rules[1...2]) == Array(RuleSpec.defaults[1...2]))
+    }
+
+    @Test func theEngineConfigExampleLoads() throws {
+        let config = try EngineConfig.load(path: Self.root + "/configs/engine.yaml")
+        #expect(config == EngineConfig(httpHost: "127.0.0.1", httpPort: 9464, logLevel: .info))
+    }
+}
