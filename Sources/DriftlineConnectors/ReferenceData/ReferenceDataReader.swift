@@ -38,7 +38,8 @@ public struct ReferenceDataReader: Sendable {
     public var excludedFields: Set<String>
 
     /// A reader taking predictions and labels from the named fields.
-    public init(predictionField: String = "prediction", labelField: String = "label", excludedFields: Set<String> = []) {
+    public init(predictionField: String = "prediction", labelField: String = "label", excludedFields: Set<String> = [])
+    {
         self.predictionField = predictionField
         self.labelField = labelField
         self.excludedFields = excludedFields
@@ -59,7 +60,8 @@ public struct ReferenceDataReader: Sendable {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw ReferenceDataError(.unreadableFile, file: file, "cannot read the file (\(error.localizedDescription))")
+            throw ReferenceDataError(
+                .unreadableFile, file: file, "cannot read the file (\(error.localizedDescription))")
         }
         switch format {
         case .ndjson:
@@ -107,7 +109,8 @@ public struct ReferenceDataReader: Sendable {
         if let first = header.first, first.hasPrefix("\u{FEFF}") { header[0] = String(first.dropFirst()) }
         header = header.map { $0.trimmingCharacters(in: .whitespaces) }
         if let duplicate = Dictionary(grouping: header, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
-            throw ReferenceDataError(.malformedRow, file: file, line: 1, "column \"\(duplicate)\" appears twice in the header")
+            throw ReferenceDataError(
+                .malformedRow, file: file, line: 1, "column \"\(duplicate)\" appears twice in the header")
         }
         var lineNumber = 1 + header.reduce(0) { $0 + Self.lineBreaks(in: $1) } + 1
         while let cells = reader.next() {
@@ -146,7 +149,8 @@ public struct ReferenceDataReader: Sendable {
                 row.features[name] = try Self.value(ofJSON: value, field: name, fail)
             }
         }
-        row.prediction = try members[predictionField].map { try Self.value(ofJSON: $0, field: predictionField, fail) }
+        row.prediction =
+            try members[predictionField].map { try Self.value(ofJSON: $0, field: predictionField, fail) }
             ?? .missing
         row.label = try members[labelField].map { try Self.value(ofJSON: $0, field: labelField, fail) } ?? .missing
         return row

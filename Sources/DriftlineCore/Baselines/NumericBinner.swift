@@ -27,7 +27,8 @@ public struct NumericBinner: Equatable, Sendable {
                 if edge == last { continue }
                 guard edge > last else {
                     throw BaselineError(
-                        .invalidEdges, "edge \(index) (\(edge)) is below the edge before it (\(last)); edges must increase")
+                        .invalidEdges,
+                        "edge \(index) (\(edge)) is below the edge before it (\(last)); edges must increase")
                 }
             }
             distinct.append(edge)

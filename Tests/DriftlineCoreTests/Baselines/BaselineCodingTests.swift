@@ -6,9 +6,12 @@ import Testing
     static let sample = Baseline(
         model: "weld-defect-cls", version: "3.2.0",
         features: [
-            .numeric(name: "temp_c", edges: [400, 410.5], expected: [0.25, 0.5, 0.25], referenceCount: 8, missingRate: 0.125),
+            .numeric(
+                name: "temp_c", edges: [400, 410.5], expected: [0.25, 0.5, 0.25], referenceCount: 8,
+                missingRate: 0.125),
             .categorical(
-                name: "material", categories: ["S235", "S355"], expected: [0.4, 0.6, 0], referenceCount: 8, missingRate: 0),
+                name: "material", categories: ["S235", "S355"], expected: [0.4, 0.6, 0], referenceCount: 8,
+                missingRate: 0),
         ],
         offline: OfflineMetrics(
             classes: ["defect", "ok"],
@@ -29,8 +32,10 @@ import Testing
 
     @Test func usesSnakeCaseKeys() throws {
         let text = String(decoding: try JSONEncoder().encode(Self.sample), as: UTF8.self)
-        for key in ["latency_budget_ms", "created_from", "reference_rows", "bin_count", "reference_count",
-                    "missing_rate", "per_class"] {
+        for key in [
+            "latency_budget_ms", "created_from", "reference_rows", "bin_count", "reference_count",
+            "missing_rate", "per_class",
+        ] {
             #expect(text.contains("\"\(key)\""), "missing key \(key)")
         }
         #expect(!text.contains("referenceCount"))
