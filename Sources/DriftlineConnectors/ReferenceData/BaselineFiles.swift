@@ -32,7 +32,8 @@ public enum BaselineFiles {
             guard scored > 0 else {
                 throw BaselineError(
                     .noValues,
-                    "\(test.path): no row has both a \"\(reader.predictionField)\" and a \"\(reader.labelField)\" value; "
+                    "\(test.path): no row has both a \"\(reader.predictionField)\" "
+                        + "and a \"\(reader.labelField)\" value; "
                         + "name the prediction and label fields of the test data")
             }
         }

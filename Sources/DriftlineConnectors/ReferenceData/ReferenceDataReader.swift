@@ -5,12 +5,13 @@ public import Foundation
 /// Reads reference (training) and test rows from NDJSON or CSV files.
 ///
 /// NDJSON lines are either contract-shaped inference events — features in a `features` object,
-/// other members ignored, events of another `type` skipped — or flat objects whose members are the
-/// features, except the prediction, label and excluded fields. JSON booleans become the categories
+/// other members ignored — or flat objects whose members are the features, except the prediction,
+/// label and excluded fields. Contract label and resource events (`"type"` of `"label"` or
+/// `"resource"`) are skipped. JSON booleans become the categories
 /// `"true"` / `"false"`; `null` is missing.
 ///
 /// CSV files have a header row naming the columns; a cell that parses as a number is a number, an
-/// empty cell is missing, anything else is a category. Surrounding blanks are trimmed.
+/// empty cell is missing, anything else is a category. Blanks around cells are trimmed.
 public struct ReferenceDataReader: Sendable {
     /// A file format the reader understands.
     public enum Format: String, Equatable, Sendable, CaseIterable {
@@ -37,7 +38,8 @@ public struct ReferenceDataReader: Sendable {
     public var excludedFields: Set<String>
 
     /// A reader taking predictions and labels from the named fields.
-    public init(predictionField: String = "prediction", labelField: String = "label", excludedFields: Set<String> = []) {
+    public init(predictionField: String = "prediction", labelField: String = "label", excludedFields: Set<String> = [])
+    {
         self.predictionField = predictionField
         self.labelField = labelField
         self.excludedFields = excludedFields
@@ -54,20 +56,23 @@ public struct ReferenceDataReader: Sendable {
             throw ReferenceDataError(
                 .unknownFormat, file: file, "cannot tell the format from the extension; use .csv, .ndjson or .jsonl")
         }
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw ReferenceDataError(
+                .unreadableFile, file: file, "cannot read the file (\(error.localizedDescription))")
+        }
         switch format {
         case .ndjson:
-            let data: Data
-            do {
-                data = try Data(contentsOf: url)
-            } catch {
-                throw ReferenceDataError(.unreadableFile, file: file, "cannot read the file (\(error.localizedDescription))")
-            }
             try read(ndjson: data, file: file, body)
         case .csv:
-            guard let stream = InputStream(url: url) else {
-                throw ReferenceDataError(.unreadableFile, file: file, "cannot open the file")
+            // The whole text, not an InputStream: CSV.swift's stream reader reports the end of a
+            // file as a read error on some platforms.
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw ReferenceDataError(.unreadableFile, file: file, "the file is not UTF-8 text")
             }
-            try read(csv: { try CSVReader(stream: stream, hasHeaderRow: true) }, file: file, body)
+            try read(csv: text, file: file, body)
         }
     }
 
@@ -94,13 +99,9 @@ public struct ReferenceDataReader: Sendable {
 
     /// Calls `body` with every row of CSV `text`; `file` names it in errors.
     public func read(csv text: String, file: String, _ body: (ReferenceRow) throws -> Void) throws {
-        try read(csv: { try CSVReader(string: text, hasHeaderRow: true) }, file: file, body)
-    }
-
-    private func read(csv open: () throws -> CSVReader, file: String, _ body: (ReferenceRow) throws -> Void) throws {
         let reader: CSVReader
         do {
-            reader = try open()
+            reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true)
         } catch {
             throw ReferenceDataError(.malformedRow, file: file, line: 1, "cannot read the header row")
         }
@@ -108,7 +109,8 @@ public struct ReferenceDataReader: Sendable {
         if let first = header.first, first.hasPrefix("\u{FEFF}") { header[0] = String(first.dropFirst()) }
         header = header.map { $0.trimmingCharacters(in: .whitespaces) }
         if let duplicate = Dictionary(grouping: header, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
-            throw ReferenceDataError(.malformedRow, file: file, line: 1, "column \"\(duplicate)\" appears twice in the header")
+            throw ReferenceDataError(
+                .malformedRow, file: file, line: 1, "column \"\(duplicate)\" appears twice in the header")
         }
         var lineNumber = 1 + header.reduce(0) { $0 + Self.lineBreaks(in: $1) } + 1
         while let cells = reader.next() {
@@ -131,16 +133,13 @@ public struct ReferenceDataReader: Sendable {
             }
             try body(row)
         }
-        if let error = reader.error {
-            throw ReferenceDataError(.unreadableFile, file: file, line: lineNumber, "cannot read the file (\(error))")
-        }
     }
 
     /// The row of one NDJSON object, or `nil` for an event that is not an inference.
     private func row(of members: [String: Any], _ fail: (String) -> ReferenceDataError) throws -> ReferenceRow? {
+        if let type = members["type"] as? String, type == "label" || type == "resource" { return nil }
         var row = ReferenceRow(features: [:])
         if let features = members["features"] as? [String: Any] {
-            if let type = members["type"] as? String, type != "inference" { return nil }
             for (name, value) in features {
                 row.features[name] = try Self.value(ofJSON: value, field: "features.\(name)", fail)
             }
@@ -150,7 +149,8 @@ public struct ReferenceDataReader: Sendable {
                 row.features[name] = try Self.value(ofJSON: value, field: name, fail)
             }
         }
-        row.prediction = try members[predictionField].map { try Self.value(ofJSON: $0, field: predictionField, fail) }
+        row.prediction =
+            try members[predictionField].map { try Self.value(ofJSON: $0, field: predictionField, fail) }
             ?? .missing
         row.label = try members[labelField].map { try Self.value(ofJSON: $0, field: labelField, fail) } ?? .missing
         return row

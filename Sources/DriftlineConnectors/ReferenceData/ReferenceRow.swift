@@ -10,7 +10,9 @@ public struct ReferenceRow: Equatable, Sendable {
     public var label: ReferenceValue
 
     /// A row of the given features, prediction and label.
-    public init(features: [String: ReferenceValue], prediction: ReferenceValue = .missing, label: ReferenceValue = .missing) {
+    public init(
+        features: [String: ReferenceValue], prediction: ReferenceValue = .missing, label: ReferenceValue = .missing
+    ) {
         self.features = features
         self.prediction = prediction
         self.label = label

@@ -82,7 +82,8 @@ public struct BaselineBuilder: Sendable {
         guard Self.binCountRange.contains(binCount) else {
             throw BaselineError(
                 .invalidBinCount,
-                "bin count \(binCount) is out of range; use \(Self.binCountRange.lowerBound)...\(Self.binCountRange.upperBound)"
+                "bin count \(binCount) is out of range; use "
+                    + "\(Self.binCountRange.lowerBound)...\(Self.binCountRange.upperBound)"
             )
         }
         guard maxCategories >= 1 else {
@@ -156,7 +157,8 @@ public struct BaselineBuilder: Sendable {
             throw BaselineError(.noValues, "no test row has both a prediction and a label")
         }
         let isText: (ReferenceValue) -> Bool = { if case .text = $0 { true } else { false } }
-        let task = task ?? (scored.contains { isText($0.prediction) || isText($0.label) } ? .classification : .regression)
+        let task =
+            task ?? (scored.contains { isText($0.prediction) || isText($0.label) } ? .classification : .regression)
         switch task {
         case .classification:
             let classes = Set(scored.flatMap { [$0.prediction.className!, $0.label.className!] }).sorted()
@@ -174,7 +176,9 @@ public struct BaselineBuilder: Sendable {
                 else {
                     throw BaselineError(
                         .invalidTestData,
-                        "a regressor's predictions and labels must be finite numbers; found \(row.prediction) and \(row.label)")
+                        "a regressor's predictions and labels must be finite numbers; "
+                            + "found \(row.prediction) and \(row.label)"
+                    )
                 }
                 tally.record(predicted: predicted, actual: actual)
             }

@@ -4,8 +4,10 @@
 /// `[e_k, +∞)` — left-closed and right-open, the outer bins open-ended so out-of-range values
 /// count. NaN and ±Inf belong to no bin.
 public struct NumericBinner: Equatable, Sendable {
-    /// Above this many edges `bin(_:)` searches by bisection instead of scanning.
-    @usableFromInline static let scanLimit = 16
+    /// Above this many edges `bin(_:)` searches by bisection instead of scanning. A branch-free
+    /// scan costs ~3 ns for 11 edges and ~35 ns for 100; a branching bisection ~20 ns for 11 edges
+    /// (random values mispredict every step) and ~50 ns for 100.
+    @usableFromInline static let scanLimit = 128
 
     /// The interior edges, finite and strictly increasing.
     public let edges: [Double]
@@ -25,7 +27,8 @@ public struct NumericBinner: Equatable, Sendable {
                 if edge == last { continue }
                 guard edge > last else {
                     throw BaselineError(
-                        .invalidEdges, "edge \(index) (\(edge)) is below the edge before it (\(last)); edges must increase")
+                        .invalidEdges,
+                        "edge \(index) (\(edge)) is below the edge before it (\(last)); edges must increase")
                 }
             }
             distinct.append(edge)
@@ -42,9 +45,10 @@ public struct NumericBinner: Equatable, Sendable {
         guard x.isFinite else { return nil }
         return edges.withUnsafeBufferPointer { edges in
             if edges.count <= Self.scanLimit {
-                // Branch-free count of the edges at or below x: their number is the bin.
+                // Branch-free count of the edges at or below x: their number is the bin. A Bool is one
+                // byte holding 0 or 1; reading it as a number keeps the compiler from branching.
                 var count = 0
-                for edge in edges { count &+= x >= edge ? 1 : 0 }
+                for edge in edges { count &+= Int(unsafeBitCast(x >= edge, to: UInt8.self)) }
                 return count
             }
             // Bisection for the first edge above x; every edge before it is at or below x.

@@ -39,7 +39,8 @@ public struct ClassificationMetrics: Codable, Equatable, Sendable {
         count = tally.total
         perClass = (0..<max(classCount, tally.classCount)).map { i in
             i < tally.classCount
-                ? ClassMetrics(truePositives: tally.truePositives[i], predicted: tally.predicted[i], actual: tally.actual[i])
+                ? ClassMetrics(
+                    truePositives: tally.truePositives[i], predicted: tally.predicted[i], actual: tally.actual[i])
                 : ClassMetrics(truePositives: 0, predicted: 0, actual: 0)
         }
     }

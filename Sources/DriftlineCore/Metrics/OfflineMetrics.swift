@@ -33,7 +33,9 @@ public struct OfflineMetrics: Codable, Equatable, Sendable {
             guard classification.perClass.count == classes.count else {
                 throw BaselineError(
                     .invalidBaseline,
-                    "offline metrics list \(classes.count) classes but \(classification.perClass.count) per-class entries")
+                    "offline metrics list \(classes.count) classes "
+                        + "but \(classification.perClass.count) per-class entries"
+                )
             }
             guard Set(classes).count == classes.count else {
                 throw BaselineError(.invalidBaseline, "offline metrics list a class twice")
