@@ -95,14 +95,10 @@ final class ModelProfile {
             return binOffsets[slot] + event.withText(slice) { binner.bin($0) }
         case (.categorical(let binner), .number(let x)):
             // A numeric code for a categorical feature is compared as the text JSON gave it.
-            return binOffsets[slot] + binner.bin(Self.text(of: x))
+            return binOffsets[slot] + binner.bin(ReferenceValue.className(of: x))
         default:
             return nil
         }
-    }
-
-    private static func text(of x: Double) -> String {
-        x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
     }
 
     /// The class index of a prediction or label value, interning new classes.
@@ -110,7 +106,7 @@ final class ModelProfile {
         switch value {
         case .missing: return nil
         case .text(let slice): return Int(event.withText(slice) { classes.intern($0) }.id)
-        case .number(let x): return Int(classes.intern(Self.text(of: x)).id)
+        case .number(let x): return Int(classes.intern(ReferenceValue.className(of: x)).id)
         }
     }
 }

@@ -20,7 +20,7 @@ public enum RuleMetric: String, Equatable, Sendable, CaseIterable {
 /// A threshold rule over window results.
 public struct RuleSpec: Equatable, Sendable {
     /// Whether a rule fires above or below its threshold.
-    public enum Direction: String, Equatable, Sendable {
+    public enum Direction: String, Equatable, Sendable, CaseIterable {
         case above
         case below
     }

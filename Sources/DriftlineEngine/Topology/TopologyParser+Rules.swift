@@ -48,7 +48,7 @@ extension TopologyParser {
             reader.word($0, path: fields.path("metric"), among: RuleMetric.allCases)
         }
         let direction = fields["direction"].flatMap {
-            reader.word($0, path: fields.path("direction"), among: [RuleSpec.Direction.above, .below])
+            reader.word($0, path: fields.path("direction"), among: RuleSpec.Direction.allCases)
         }
         let threshold = fields["threshold"].flatMap { reader.double($0, path: fields.path("threshold")) }
         let resolveThreshold = fields["resolve_threshold"].flatMap {
