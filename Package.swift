@@ -29,6 +29,17 @@ let package = Package(
             name: "DriftlineConnectors",
             dependencies: ["DriftlineCore", .product(name: "CSV", package: "CSV.swift")]
         ),
+        // System libraries, wrapped like GRDB wraps SQLite: imported with `internal import` only.
+        .systemLibrary(
+            name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]
+        ),
+        .systemLibrary(
+            name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]
+        ),
+        // librdkafka consumer/producer on their own threads, and its mock cluster for development and tests.
+        .target(name: "DriftlineKafka", dependencies: ["DriftlineCore", "DriftlineConnectors", "CRdKafka"]),
+        // libmosquitto source and sink with a bounded hand-off, reconnect and re-subscribe.
+        .target(name: "DriftlineMQTT", dependencies: ["DriftlineCore", "DriftlineConnectors", "CMosquitto"]),
         // Topology loading and validation, the runtime that wires sources -> operators -> sinks.
         .target(
             name: "DriftlineEngine",
@@ -63,13 +74,21 @@ let package = Package(
             dependencies: ["DriftlineConnectors"]
         ),
         .testTarget(
+            name: "DriftlineKafkaTests",
+            dependencies: ["DriftlineKafka", "DriftlineTestSupport"]
+        ),
+        .testTarget(
+            name: "DriftlineMQTTTests",
+            dependencies: ["DriftlineMQTT", "DriftlineTestSupport"]
+        ),
+        .testTarget(
             name: "DriftlineIntegrationTests",
             dependencies: ["DriftlineEngine", "DriftlineTestSupport"]
         ),
     ]
 )
 
-for target in package.targets {
+for target in package.targets where target.type != .system {
     var settings = target.swiftSettings ?? []
     settings.append(contentsOf: [
         .enableUpcomingFeature("ExistentialAny"),

@@ -1,0 +1,87 @@
+import Foundation
+
+/// The bounded hand-off between connector threads and the engine: connectors `put` messages (and
+/// block, or are told the queue is full, when the engine is behind), the engine `take`s them.
+///
+/// Bounded by the payload bytes it holds, so backpressure reaches the transports: a Kafka source
+/// pauses its partitions, an MQTT source stops reading its socket. Nothing is dropped.
+public final class SourceQueue: @unchecked Sendable {
+    // @unchecked: every stored property is guarded by `condition`'s lock.
+    private let condition = NSCondition()
+    private var messages: [SourceMessage] = []
+    private var head = 0
+    private var bytes = 0
+    private var closed = false
+    /// Largest number of payload bytes held before `put` waits.
+    public let capacityBytes: Int
+
+    public init(capacityBytes: Int = 64 << 20) {
+        self.capacityBytes = capacityBytes
+    }
+
+    /// Whether a batch of `bytes` more would fit now.
+    public func hasRoom(for bytes: Int = 0) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return self.bytes == 0 || self.bytes + bytes <= capacityBytes
+    }
+
+    /// Adds a message, waiting while the queue is full (control messages never wait).
+    /// Returns false when the queue was closed, or when `timeout` passed while full.
+    @discardableResult
+    public func put(_ message: SourceMessage, timeout: Duration? = nil) -> Bool {
+        let size = Self.size(of: message)
+        let deadline = timeout.map { Date().addingTimeInterval(Self.seconds($0)) }
+        condition.lock()
+        defer { condition.unlock() }
+        while !closed && size > 0 && bytes > 0 && bytes + size > capacityBytes {
+            if let deadline {
+                if !condition.wait(until: deadline) { return false }
+            } else {
+                condition.wait()
+            }
+        }
+        guard !closed else { return false }
+        messages.append(message)
+        bytes += size
+        condition.broadcast()
+        return true
+    }
+
+    /// Takes the oldest message, waiting up to `timeout`; nil on timeout or when closed and empty.
+    public func take(timeout: Duration) -> SourceMessage? {
+        let deadline = Date().addingTimeInterval(Self.seconds(timeout))
+        condition.lock()
+        defer { condition.unlock() }
+        while head == messages.count {
+            if closed || !condition.wait(until: deadline) { return nil }
+        }
+        let message = messages[head]
+        head += 1
+        bytes -= Self.size(of: message)
+        if head == messages.count {
+            messages.removeAll(keepingCapacity: true)
+            head = 0
+        }
+        condition.broadcast()
+        return message
+    }
+
+    /// Wakes every waiter; later `put`s fail, `take` drains what is left and then returns nil.
+    public func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private static func size(of message: SourceMessage) -> Int {
+        if case .records(let batch) = message { return batch.bytes.count }
+        return 0
+    }
+
+    private static func seconds(_ duration: Duration) -> TimeInterval {
+        let (seconds, attoseconds) = duration.components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+    }
+}
