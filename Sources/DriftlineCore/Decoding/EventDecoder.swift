@@ -22,6 +22,8 @@ public final class EventDecoder {
     private var scratchCapacity: Int
     /// Segment values from `segmentFields`, as `Symbol.id + 1` (0: none); they win over `segment`.
     private let fieldSegment: UnsafeMutableBufferPointer<UInt32>
+    /// Symbols of recently seen strings, by where they occur (see `slot(of:)` and `featureSlot`).
+    private let cache: InternCache
 
     /// Compiles `mapping`, interning its constants in `symbols`.
     public init(mapping: FieldMapping, symbols: SymbolTable, maxPayloadBytes: Int = 1 << 20) throws(MappingError) {
@@ -32,11 +34,30 @@ public final class EventDecoder {
         scratchCapacity = 4096
         scratch = .allocate(capacity: scratchCapacity)
         fieldSegment = .allocate(capacity: max(1, mapping.segmentDimensions.count))
+        cache = InternCache(slots: 3 + 2 * mapping.segmentDimensions.count + Self.cachedFeatures)
     }
+
+    /// How many features of an object, in order of appearance, have a cache slot of their own.
+    private static let cachedFeatures = 64
+
+    /// The cache slot of a role's value: model, version, host, then `segmentFields` and the
+    /// dimensions of the `segment` object, then the features by position.
+    private func slot(of target: DecodePlan.Target) -> Int {
+        switch target.role {
+        case .model: 0
+        case .version: 1
+        case .host: 2
+        case .segmentField: 3 + Int(target.dimension)
+        default: 3 + plan.dimensions.count + Int(target.dimension)
+        }
+    }
+
+    private var featureSlot: Int { 3 + 2 * plan.dimensions.count }
 
     deinit {
         scratch.deallocate()
         fieldSegment.deallocate()
+        cache.deallocate()
     }
 
     /// What went wrong with a role's value during the pass, turned into a message at the end.
@@ -147,7 +168,8 @@ public final class EventDecoder {
     {
         let node = plan.nodes[index]
         let start = s.position
-        switch try s.valueStart() {
+        let kind = try s.valueStart()
+        switch kind {
         case .object:
             if node.targetCount > 0 { noteContainer(node, isArray: false, start..<start + 1, &state) }
             if node.childCount == 0 && !node.collectsFeatures && !node.collectsSegment {
@@ -163,13 +185,15 @@ public final class EventDecoder {
                 try visitArray(node, &s, &event, &state)
             }
         case .string, .number, .literal:
-            let scalar = try readScalar(&s)
+            let scalar = try readScalar(&s, kind)
             applyScalar(scalar, at: node, start..<s.position, &event, &state)
         }
     }
 
-    private func readScalar(_ s: inout JSONScanner) throws(JSONScanner.Failure) -> Scalar {
-        switch try s.valueStart() {
+    private func readScalar(_ s: inout JSONScanner, _ start: JSONScanner.ValueStart) throws(JSONScanner.Failure)
+        -> Scalar
+    {
+        switch start {
         case .string: return .string(try s.readString())
         case .number: return .number(try s.readNumber())
         default: return try s.readLiteral().map { .bool($0) } ?? .null
@@ -185,10 +209,12 @@ public final class EventDecoder {
             for i in event.segment.indices { event.segment[i] = nil }
         }
         guard try s.beginObject() else { return }
+        var ordinal = 0
         repeat {
             let key = try s.readKey()
             let child = self.child(of: node, named: key)
-            let feature = node.collectsFeatures ? symbols.intern(key) : nil
+            let feature = node.collectsFeatures ? cache.symbol(key, slot: featureSlot + ordinal, table: symbols) : nil
+            ordinal += 1
             let dimension = node.collectsSegment ? self.dimension(named: key) : -1
             if feature == nil && dimension < 0 {
                 if child >= 0 { try visitValue(child, &s, &event, &state) } else { try s.skipValue() }
@@ -209,11 +235,11 @@ public final class EventDecoder {
                 if child >= 0 { try visitValue(child, &s, &event, &state) } else { try s.skipValue() }
                 continue
             }
-            let scalar = try readScalar(&s)
+            let scalar = try readScalar(&s, kind)
             let range = start..<s.position
             if let feature { addFeature(feature, scalar, &event) }
             if dimension >= 0 {
-                if let symbol = symbol(scalar) {
+                if let symbol = symbol(scalar, slot: slot(of: DecodePlan.Target(role: .segment, dimension: Int32(dimension)))) {
                     event.segment[dimension] = symbol
                 } else if case .null = scalar {
                     event.segment[dimension] = nil
@@ -314,12 +340,9 @@ public final class EventDecoder {
             default: wrongType()
             }
         case .model, .version, .host, .segmentField:
-            var symbol: Symbol?
-            switch scalar {
-            case .string(let bytes): symbol = symbols.intern(bytes)
-            case .number(let number) where number.isInteger: symbol = symbols.intern(number.text)
-            case .null: symbol = nil
-            default: return wrongType()
+            let symbol = self.symbol(scalar, slot: slot(of: target))
+            if symbol == nil {
+                guard case .null = scalar else { return wrongType() }
             }
             switch target.role {
             case .model: event.model = symbol
@@ -422,18 +445,23 @@ public final class EventDecoder {
         case .null: value = .missing
         }
         // A repeated name replaces the earlier value, as in a parsed dictionary.
-        for i in event.features.indices where event.features[i].name == name {
-            event.features[i].value = value
-            return
+        let repeated = event.features.withUnsafeBufferPointer { features in
+            var i = 0
+            while i < features.count && features[i].name != name { i += 1 }
+            return i
         }
-        event.features.append(FeatureValue(name: name, value: value))
+        if repeated < event.features.count {
+            event.features[repeated].value = value
+        } else {
+            event.features.append(FeatureValue(name: name, value: value))
+        }
     }
 
-    /// The symbol of a segment value: a string or an integer's text; nil for anything else.
-    private func symbol(_ scalar: Scalar) -> Symbol? {
+    /// The symbol of a key value (a string or an integer's text); nil for anything else.
+    private func symbol(_ scalar: Scalar, slot: Int) -> Symbol? {
         switch scalar {
-        case .string(let bytes): symbols.intern(bytes)
-        case .number(let number) where number.isInteger: symbols.intern(number.text)
+        case .string(let bytes): cache.symbol(bytes, slot: slot, table: symbols)
+        case .number(let number) where number.isInteger: cache.symbol(number.text, slot: slot, table: symbols)
         default: nil
         }
     }

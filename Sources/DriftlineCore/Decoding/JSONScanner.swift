@@ -258,8 +258,12 @@ struct JSONScanner {
         while true {
             // Eight bytes at a time while none is special: '"', '\\', a control byte or non-ASCII.
             while position + 8 <= count {
-                let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
-                if Self.hasSpecialByte(word) { break }
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+                let special = Self.specialBytes(word)
+                if special != 0 {
+                    position += special.trailingZeroBitCount >> 3
+                    break
+                }
                 position += 8
             }
             let b = byte(position)
@@ -275,9 +279,11 @@ struct JSONScanner {
         return try scanEscapedString(from: start, unescape: unescape)
     }
 
-    /// Whether any byte of `word` is `"`, `\`, below 0x20 or at least 0x80.
+    /// The high bit of every byte of `word` (loaded little-endian) that is `"`, `\`, below 0x20 or
+    /// at least 0x80. Bytes above the lowest flagged one may be flagged falsely (a borrow carries
+    /// into them); the lowest flag is always exact.
     @inline(__always)
-    private static func hasSpecialByte(_ word: UInt64) -> Bool {
+    private static func specialBytes(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let quote = word ^ (ones &* 0x22)
@@ -285,7 +291,7 @@ struct JSONScanner {
         let zeroQuote = (quote &- ones) & ~quote
         let zeroBackslash = (backslash &- ones) & ~backslash
         let control = word &- (ones &* 0x20)
-        return ((zeroQuote | zeroBackslash | control | word) & highs) != 0
+        return (zeroQuote | zeroBackslash | control | word) & highs
     }
 
     private func controlOrEnd() -> Failure {
