@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "driftline", targets: ["driftline"]),
         .executable(name: "driftline-loadgen", targets: ["driftline-loadgen"]),
         .library(name: "DriftlineCore", targets: ["DriftlineCore"]),
+        .library(name: "DriftlineConnectors", targets: ["DriftlineConnectors"]),
         .library(name: "DriftlineEngine", targets: ["DriftlineEngine"]),
         .library(name: "DriftlineTestSupport", targets: ["DriftlineTestSupport"]),
     ],
