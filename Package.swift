@@ -62,6 +62,7 @@ let package = Package(
             name: "DriftlineConnectorsTests",
             dependencies: ["DriftlineConnectors"]
         ),
+        .testTarget(name: "DriftlineTestSupportTests", dependencies: ["DriftlineTestSupport"]),
         .testTarget(
             name: "DriftlineIntegrationTests",
             dependencies: ["DriftlineEngine", "DriftlineTestSupport"]
