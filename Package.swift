@@ -74,6 +74,7 @@ let package = Package(
             name: "DriftlineConnectorsTests",
             dependencies: ["DriftlineConnectors"]
         ),
+        .testTarget(name: "DriftlineTestSupportTests", dependencies: ["DriftlineTestSupport"]),
         .testTarget(
             name: "DriftlineKafkaTests",
             dependencies: ["DriftlineKafka", "DriftlineTestSupport"]

@@ -75,16 +75,14 @@ struct LineWriter {
 }
 
 extension Array where Element == UInt8 {
-    /// Appends what `body` writes, which must be at most `maxBytes` bytes.
+    /// Appends what `body` writes, which must be at most `maxBytes` bytes (written first into
+    /// temporary, usually stack, memory, then copied in one go).
     mutating func appendWritten(maxBytes: Int, _ body: (inout LineWriter) -> Void) {
-        let base = count
-        append(contentsOf: repeatElement(0, count: maxBytes))
-        let written = withUnsafeMutableBufferPointer { buffer in
-            var writer = LineWriter(buffer.baseAddress! + base)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxBytes) { scratch in
+            var writer = LineWriter(scratch.baseAddress!)
             body(&writer)
-            return writer.count
+            precondition(writer.count <= maxBytes, "a generated line overran its reserved bytes")
+            append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<writer.count]))
         }
-        precondition(written <= maxBytes, "a generated line overran its reserved bytes")
-        removeLast(maxBytes - written)
     }
 }
