@@ -58,7 +58,8 @@ let package = Package(
         .executableTarget(
             name: "driftline-loadgen",
             dependencies: [
-                "DriftlineTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "DriftlineCore", "DriftlineTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "loadtests/loadgen"
         ),

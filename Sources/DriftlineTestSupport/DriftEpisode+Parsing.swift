@@ -1,3 +1,5 @@
+import DriftlineCore
+
 extension DriftEpisode {
     /// The syntax `init(parsing:streamStartMs:)` accepts, for help texts and error messages.
     public static let syntax = """
@@ -83,6 +85,6 @@ extension DriftEpisode {
         if text.hasPrefix("+") {
             return DurationText.parse(String(text.dropFirst())).map { streamStartMs + $0 }
         }
-        return TimestampText.parse(String(text))
+        return Timestamp.parse(String(text))
     }
 }

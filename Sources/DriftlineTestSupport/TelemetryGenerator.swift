@@ -296,10 +296,12 @@ public struct TelemetryGenerator: Sequence, IteratorProtocol, Sendable {
 
     /// Makes `cachedDatePrefix` the date of `timestamp` and returns its millisecond of the day.
     private mutating func cacheDay(of timestamp: Int64) -> Int64 {
-        let (day, msOfDay) = timestamp.floorDivided(by: TimestampText.millisecondsPerDay)
+        let (day, msOfDay) = timestamp.floorDivided(by: Timestamp.millisecondsPerDay)
         if day != cachedDay {
             cachedDay = day
-            cachedDatePrefix = TimestampText.datePrefix(days: day)
+            var text: [UInt8] = []
+            Timestamp.append(day * Timestamp.millisecondsPerDay, to: &text)
+            cachedDatePrefix = Array(text.prefix(11))  // YYYY-MM-DDT
         }
         return msOfDay
     }
@@ -309,7 +311,7 @@ public struct TelemetryGenerator: Sequence, IteratorProtocol, Sendable {
         let slot = msOfDay / (Int64(scenario.segments.batchMinutes) * 60_000)
         guard (cachedDay, slot) != cachedBatch else { return }
         cachedBatch = (cachedDay, slot)
-        let (_, month, day) = TimestampText.civil(fromDays: cachedDay)
+        let (_, month, day) = Timestamp.civil(fromDays: cachedDay)
         cachedBatchText = []
         cachedBatchText.appendWritten(maxBytes: 16) { w in
             w.byte(UInt8(ascii: "B"))

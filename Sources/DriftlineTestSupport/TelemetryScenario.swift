@@ -1,3 +1,5 @@
+import DriftlineCore
+
 /// Everything that shapes a generated telemetry stream, except the seed.
 ///
 /// `TelemetryScenario()` is a sensible plant out of the box: one weld-defect classifier
@@ -40,7 +42,7 @@ public struct TelemetryScenario: Sendable, Equatable {
     public var drifts: [DriftEpisode]
 
     /// 2026-11-26T00:00:00Z in epoch milliseconds.
-    public static let defaultStartMs: Int64 = TimestampText.daysFromCivil(year: 2026, month: 11, day: 26) * 86_400_000
+    public static let defaultStartMs: Int64 = Timestamp.daysFromCivil(year: 2026, month: 11, day: 26) * Timestamp.millisecondsPerDay
 
     /// The default scenario (see the type's documentation).
     public init() {

@@ -12,6 +12,10 @@ import Testing
         return scenario
     }
 
+    @Test func theDefaultStartIsTheTwentySixthOfNovember() {
+        #expect(Timestamp.format(TelemetryScenario.defaultStartMs) == "2026-11-26T00:00:00.000Z")
+    }
+
     @Test func sameSeedGivesIdenticalBytes() throws {
         var first = try TelemetryGenerator(scenario: Self.tenMinutes(), seed: 42)
         var second = try TelemetryGenerator(scenario: Self.tenMinutes(), seed: 42)
@@ -171,7 +175,7 @@ import Testing
         var labels = 0
         for line in generator.parsedLines() {
             let requestID = line.string("request_id") ?? ""
-            let ts = try #require(line.string("ts").flatMap(TimestampText.parse))
+            let ts = try #require(line.string("ts").flatMap(Timestamp.parseRFC3339))
             if line.type == "inference" { inferenceTime[requestID] = ts }
             if line.type == "label" {
                 #expect(ts - (inferenceTime[requestID] ?? .min) == 90_000)

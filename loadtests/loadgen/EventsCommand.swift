@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriftlineCore
 import DriftlineTestSupport
 
 /// `driftline-loadgen events`: the live stream of inferences, delayed labels and resource events.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriftlineCore
 import DriftlineTestSupport
 
 /// Options that shape the plant and the model, shared by every subcommand.
@@ -23,7 +24,7 @@ struct ScenarioOptions: ParsableArguments {
 
     /// The default scenario with these options applied (length and drift are up to the caller).
     func scenario() throws -> TelemetryScenario {
-        guard let startMs = TimestampText.parse(start) else {
+        guard let startMs = Timestamp.parse(start) else {
             throw ValidationError("--start '\(start)' is neither an RFC 3339 time nor epoch milliseconds")
         }
         var scenario = TelemetryScenario()

@@ -1,7 +1,8 @@
-import DriftlineEngine
+import DriftlineCore
 import Testing
 
-@Suite struct TopologyDurationTests {
+/// The exact grammar of configuration files, the loose one of command lines, and writing back.
+@Suite struct DurationTextTests {
     @Test(
         arguments: [
             ("500ms", 500),
@@ -33,5 +34,25 @@ import Testing
     func writesTheLongestExactUnit(milliseconds: Int64, text: String) {
         #expect(DurationText.text(milliseconds: milliseconds) == text)
         #expect(DurationText.milliseconds(text) == milliseconds)
+    }
+
+    @Test(
+        arguments: [
+            ("500ms", 500), ("90s", 90_000), ("15m", 900_000), ("2h", 7_200_000), ("1d", 86_400_000),
+            ("1h30m", 5_400_000),  // 3,600,000 + 30 × 60,000
+            ("1.5h", 5_400_000),  // 1.5 × 3,600,000
+            ("2.5ms", 3),  // halves round away from zero
+            ("0s", 0),
+        ] as [(String, Int64)])
+    func looseGrammarReadsPartsAndFractions(text: String, milliseconds: Int64) {
+        #expect(DurationText.parse(text) == milliseconds)
+    }
+
+    @Test(arguments: [
+        "", "0", "2", "h", "2x", "-1h", "1h 30m", "1..5s",
+        "11574075d",  // 11,574,075 × 86,400,000 = 1,000,000,080,000,000 ms: past the 10^15 ms bound
+    ])
+    func looseGrammarRejectsWhatIsNotADuration(text: String) {
+        #expect(DurationText.parse(text) == nil)
     }
 }

@@ -71,4 +71,61 @@ import Testing
             #expect(Timestamp.parseRFC3339(foundationText) == Int64(seconds.timeIntervalSince1970) * 1_000, "\(foundationText)")
         }
     }
+
+    @Test(arguments: [
+        Int64(0), 1_795_651_200_000, 1_795_665_300_123, 951_782_400_000, 951_868_799_999, 4_102_444_800_000,
+        -1, -86_400_001, 1_234_567_890_987,
+    ])
+    func formattingMatchesFoundationAndAppendWritesTheSameBytes(millis: Int64) {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let text = formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1_000))
+        #expect(Timestamp.format(millis) == text)
+        var bytes: [UInt8] = Array("ts=".utf8)
+        Timestamp.append(millis, to: &bytes)
+        #expect(bytes == Array("ts=\(text)".utf8))
+    }
+
+    @Test(arguments: [
+        // 2026-11-26T03:55:00Z = 1,795,651,200,000 + (3·3600 + 55·60)·1000 = 1,795,665,300,000.
+        ("2026-11-26T03:55:00Z", Int64(1_795_665_300_000)),
+        ("2026-11-26T03:55:00.1Z", 1_795_665_300_100),
+        ("2026-11-26T03:55:00.123456Z", 1_795_665_300_123),
+        ("2026-11-26 03:55:00z", 1_795_665_300_000),
+        ("2026-11-26T04:55:00+01:00", 1_795_665_300_000),
+        ("2026-11-26T01:25:00-02:30", 1_795_665_300_000),
+        ("1795665300000", 1_795_665_300_000),
+        ("-1", -1),
+    ])
+    func typedInstantsParseAsRFC3339WithSpaceOrEpochMilliseconds(text: String, millis: Int64) {
+        #expect(Timestamp.parse(text) == millis)
+    }
+
+    @Test(arguments: [
+        "", "2026-11-26", "2026-11-26T03:55:00", "2026-11-26T03:55Z", "2026-13-01T00:00:00Z",
+        "2025-02-29T00:00:00Z", "2026-11-26T03:55:00.Z", "2026-11-26T03:55:00Zjunk", "2026-11-26T03:55:00+0100",
+        "2026-11-26  03:55:00Z", "1.5",
+    ])
+    func typedTextThatIsNoInstantIsRejected(text: String) {
+        #expect(Timestamp.parse(text) == nil)
+    }
+
+    static let civilDays: [(Int64, Int64, Int64, Int64)] = [
+        (1970, 1, 1, 0),
+        (1969, 12, 31, -1),
+        // See `leapDay`: 54 · 365 + 13 + 31 + 28.
+        (2024, 2, 29, 19_782),
+        (2024, 3, 1, 19_783),
+        // 2000-01-01: 30 · 365 + 7 leap days (1972...1996).
+        (2000, 1, 1, 10_957),
+        // 1900-01-01: 70 · 365 + 17 leap days (1904...1968) before 1970, counted back.
+        (1900, 1, 1, -25_567),
+    ]
+
+    @Test(arguments: civilDays)
+    func civilDatesAndDayCountsConvertBothWays(year: Int64, month: Int64, day: Int64, days: Int64) {
+        #expect(Timestamp.daysFromCivil(year: year, month: month, day: day) == days)
+        let date = Timestamp.civil(fromDays: days)
+        #expect(date.year == year && date.month == month && date.day == day)
+    }
 }
