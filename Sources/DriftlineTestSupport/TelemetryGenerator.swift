@@ -37,6 +37,8 @@ public struct TelemetryGenerator: Sequence, IteratorProtocol, Sendable {
     private var nextResourceMs: Int64
     private var resourceCursor = 0
     private var cachedDay: Int64 = .min
+    /// The `YYYY-MM-DDT` text of `cachedDay`: rebuilding it for every line halves the generator's
+    /// throughput (about 1.1 M instead of 2.1 M events/s in a release build).
     private var cachedDatePrefix: [UInt8] = []
     private var cachedBatch: (day: Int64, slot: Int64) = (.min, .min)
     private var cachedBatchText: [UInt8] = []
