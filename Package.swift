@@ -23,7 +23,8 @@ let package = Package(
         // Pure and deterministic: events, decoding, windows, operators, baselines, rules. No I/O, no clocks.
         .target(
             name: "DriftlineCore",
-            dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]
+            dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")],
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         // NDJSON files, stdin/stdout and the dead-letter writer.
         .target(
