@@ -1,5 +1,3 @@
-import Histogram
-
 /// The engine's pure core: windows, operators, the label join and the rules, for one shard.
 ///
 /// Feed it decoded events in arrival order with `process(_:partition:now:)`; it keys each
@@ -14,9 +12,7 @@ public final class DriftProcessor {
     private var baselines: [ProfileID: Baseline] = [:]
     private var profiles: [ProfileID: ModelProfile] = [:]
     private var lastProfile: ModelProfile?
-    private var keys = KeySpace()
-    /// Indices into `Event.segment` of each key set's dimensions.
-    private let keySetDimensions: [[Int]]
+    private var keys: KeySpace
     private var labelJoin: LabelJoin
     private var watermarks: Watermarks
     private var rules: RuleEngine
@@ -60,7 +56,7 @@ public final class DriftProcessor {
         guard settings.window.isValid else {
             throw ProcessorError(.invalidSettings, "window size and hop must be positive, hop at most size")
         }
-        keySetDimensions = dimensionSets
+        keys = KeySpace(dimensions: dimensionSets, names: settings.segmentDimensions, symbols: symbols)
         for baseline in baselines {
             let id = ProfileID(model: symbols.intern(baseline.model).id, version: symbols.intern(baseline.version).id)
             guard baselines.count == 1 || self.baselines[id] == nil else {
@@ -179,12 +175,8 @@ public final class DriftProcessor {
 
         var routed = false
         var counted = false
-        for set in keySetDimensions.indices {
-            guard
-                let key = keys.key(
-                    set: set, dimensions: keySetDimensions[set], event: event, profile: profile,
-                    names: settings.segmentDimensions, symbols: symbols)
-            else {
+        for set in 0..<settings.keySets.count {
+            guard let key = keys.key(set: set, event: event, profile: profile) else {
                 scratchKeys[set] = -1
                 continue
             }
@@ -273,12 +265,8 @@ public final class DriftProcessor {
         let host = event.host ?? symbols.intern("_unknown")
         var routed = false
         var counted = false
-        for set in keySetDimensions.indices {
-            guard
-                let key = keys.key(
-                    set: set, dimensions: keySetDimensions[set], event: event, profile: profile,
-                    names: settings.segmentDimensions, symbols: symbols)
-            else { continue }
+        for set in 0..<settings.keySets.count {
+            guard let key = keys.key(set: set, event: event, profile: profile) else { continue }
             routed = true
             for start in settings.window.starts(containing: timestamp) {
                 guard let window = window(of: key, startingAt: start) else { continue }
@@ -489,13 +477,6 @@ public final class DriftProcessor {
                 gapPP: online.flatMap { online in offline.map { ($0 - online) * 100 } }, labelled: labelled,
                 final: window.final, perClass: perClass)
         }
-        var latency: LatencyResult?
-        if let histogram = window.latency, histogram.totalCount > 0 {
-            func at(_ percentile: Double) -> Double { Double(histogram.valueAtPercentile(percentile)) / 1000 }
-            latency = LatencyResult(
-                p50: at(50), p90: at(90), p95: at(95), p99: at(99), p999: at(99.9), max: window.latencyMax,
-                samples: Int(histogram.totalCount))
-        }
         var allHosts = Array(repeating: [Double](), count: ResourceSamples.fields.count)
         var byHost: [HostResources] = []
         for (host, samples) in window.resources.sorted(by: { symbols[$0.key] < symbols[$1.key] }) {
@@ -505,7 +486,7 @@ public final class DriftProcessor {
         return WindowResult(
             model: symbols[profile.model], version: symbols[profile.version], segment: window.key.segment,
             revision: window.revisions, start: window.start, end: window.end, count: count, psi: psi,
-            missingRate: missing, accuracy: accuracy, latency: latency,
+            missingRate: missing, accuracy: accuracy, latency: window.latencyResult(),
             throughputPerSecond: Double(count) / (Double(settings.window.size) / 1000), resources: ResourceSamples.stats(allHosts),
             resourcesByHost: byHost)
     }

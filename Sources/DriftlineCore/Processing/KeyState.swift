@@ -25,30 +25,50 @@ final class KeyState {
     }
 }
 
-/// Finds the `KeyState` of (model, version, key set, segment values) without building strings.
+/// Finds the `KeyState` of (model, version, key set, segment values) without building strings:
+/// an open-addressing table over the interned ids, probed with a multiplicative hash.
 struct KeySpace {
     /// At most this many dimensions in one key set.
     static let maxDimensions = 4
 
-    private struct Tuple: Hashable {
+    private struct Tuple: Equatable {
         var modelVersion: UInt64
         var setAndFirst: UInt64
         var second: UInt64
         var third: UInt64
+
+        var hash: Int {
+            var h = modelVersion &* 0x9E37_79B9_7F4A_7C15
+            h = (h ^ setAndFirst) &* 0xBF58_476D_1CE4_E5B9
+            h = (h ^ second) &* 0x94D0_49BB_1331_11EB
+            h = (h ^ third) &* 0x9E37_79B9_7F4A_7C15
+            return Int(truncatingIfNeeded: h ^ (h >> 29))
+        }
     }
 
-    private var keys: [Tuple: KeyState] = [:]
+    /// Indices into `Event.segment` of each key set's dimensions.
+    private let dimensions: [[Int]]
+    /// Names of the segment dimensions, in `Event.segment` order.
+    private let names: [String]
+    private let symbols: SymbolTable
+    private var tuples: [Tuple] = []
+    /// Key id + 1 per slot; 0 is empty.
+    private var slots = [Int32](repeating: 0, count: 64)
     private(set) var all: [KeyState] = []
 
-    /// The key of `event` in key set `set` (dimension indices into `Event.segment`), creating it on
-    /// first sight; nil when the event lacks one of the set's dimensions.
+    init(dimensions: [[Int]], names: [String], symbols: SymbolTable) {
+        self.dimensions = dimensions
+        self.names = names
+        self.symbols = symbols
+    }
+
+    /// The key of `event` in key set `set`, creating it on first sight; nil when the event lacks
+    /// one of the set's dimensions.
     @inline(__always)
-    mutating func key(
-        set: Int, dimensions: [Int], event: borrowing Event, profile: ModelProfile, names: [String],
-        symbols: SymbolTable
-    ) -> KeyState? {
+    mutating func key(set: Int, event: borrowing Event, profile: ModelProfile) -> KeyState? {
         var values: (UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0)
-        for (position, dimension) in dimensions.enumerated() {
+        var position = 0
+        for dimension in dimensions[set] {
             guard let value = event.segment[dimension] else { return nil }
             let raw = value.id &+ 1
             switch position {
@@ -57,18 +77,37 @@ struct KeySpace {
             case 2: values.2 = raw
             default: values.3 = raw
             }
+            position += 1
         }
         let tuple = Tuple(
             modelVersion: UInt64(profile.model.id) << 32 | UInt64(profile.version.id),
             setAndFirst: UInt64(set) << 32 | UInt64(values.0),
             second: UInt64(values.1) << 32 | UInt64(values.2),
             third: UInt64(values.3))
-        if let key = keys[tuple] { return key }
-        let segment = dimensions.map { SegmentValue(name: names[$0], value: symbols[event.segment[$0]!]) }
+        let mask = slots.count - 1
+        var slot = tuple.hash & mask
+        while slots[slot] != 0 {
+            let id = Int(slots[slot] - 1)
+            if tuples[id] == tuple { return all[id] }
+            slot = (slot + 1) & mask
+        }
+        let segment = dimensions[set].map { SegmentValue(name: names[$0], value: symbols[event.segment[$0]!]) }
             .sorted { $0.name < $1.name }
         let key = KeyState(id: all.count, profile: profile, segment: segment)
-        keys[tuple] = key
         all.append(key)
+        tuples.append(tuple)
+        slots[slot] = Int32(all.count)
+        if all.count * 2 > slots.count { grow() }
         return key
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: 0, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (id, tuple) in tuples.enumerated() {
+            var slot = tuple.hash & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(id + 1)
+        }
     }
 }

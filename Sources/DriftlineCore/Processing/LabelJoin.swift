@@ -21,11 +21,6 @@ struct LabelJoin {
         var alive: Bool
     }
 
-    private struct Index: Hashable {
-        var model: UInt32
-        var hash: UInt64
-    }
-
     let capacity: Int
     let keysPerEntry: Int
     private var entries: [Pending] = []
@@ -35,7 +30,8 @@ struct LabelJoin {
     private var head = 0
     private var base = 0
     private var byteBase = 0
-    private var index: [Index: Int] = [:]
+    /// Open-addressing index over the waiting entries: `sequence + 1` per slot, 0 for empty.
+    private var index = [Int](repeating: 0, count: 1024)
     private(set) var waiting = 0
 
     init(capacity: Int, keysPerEntry: Int) {
@@ -52,11 +48,11 @@ struct LabelJoin {
         while waiting >= capacity {
             if popOldest() { evicted += 1 }
         }
-        let hash = SymbolTable.hash(requestID)
-        let indexKey = Index(model: model.id, hash: hash)
-        if let previous = index[indexKey] {
+        let hash = Self.hash(model: model, requestID: requestID)
+        if let slot = find(model: model, hash: hash) {
             // A repeated request id (or a hash collision): the older inference leaves unlabelled.
-            entries[previous - base].alive = false
+            entries[index[slot] - 1 - base].alive = false
+            removeSlot(slot)
             waiting -= 1
             evicted += 1
         }
@@ -68,22 +64,21 @@ struct LabelJoin {
                 keyOffset: (base + entries.count) * keysPerEntry, alive: true))
         requestBytes.append(contentsOf: requestID)
         keyIDs.append(contentsOf: keys)
-        index[indexKey] = sequence
+        insert(sequence, hash: hash)
         waiting += 1
         return evicted
     }
 
     /// Takes the inference waiting for (model, request id), if any.
     mutating func take(model: Symbol, requestID: UnsafeRawBufferPointer) -> (Pending, ArraySlice<Int32>)? {
-        let indexKey = Index(model: model.id, hash: SymbolTable.hash(requestID))
-        guard let sequence = index[indexKey] else { return nil }
-        let position = sequence - base
+        guard let slot = find(model: model, hash: Self.hash(model: model, requestID: requestID)) else { return nil }
+        let position = index[slot] - 1 - base
         let entry = entries[position]
         let stored = requestBytes.withUnsafeBytes { all in
             UnsafeRawBufferPointer(rebasing: all[(entry.requestOffset - byteBase)..<(entry.requestOffset - byteBase + entry.requestCount)])
         }
         guard stored.elementsEqual(requestID) else { return nil }
-        index[indexKey] = nil
+        removeSlot(slot)
         entries[position].alive = false
         waiting -= 1
         let start = entry.keyOffset - base * keysPerEntry
@@ -105,13 +100,65 @@ struct LabelJoin {
     private mutating func popOldest() -> Bool {
         guard head < entries.count else { return false }
         let entry = entries[head]
-        if entry.alive {
-            index[Index(model: entry.model.id, hash: entry.hash)] = nil
+        if entry.alive, let slot = find(model: entry.model, hash: entry.hash) {
+            removeSlot(slot)
             waiting -= 1
         }
         head += 1
         if head >= 4096 && head * 2 >= entries.count { compact() }
         return entry.alive
+    }
+
+    private static func hash(model: Symbol, requestID: UnsafeRawBufferPointer) -> UInt64 {
+        SymbolTable.hash(requestID) ^ (UInt64(model.id) &* 0x9E37_79B9_7F4A_7C15)
+    }
+
+    private func home(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash) & (index.count - 1) }
+
+    /// The slot holding the entry with `hash` of `model`, if one waits.
+    private func find(model: Symbol, hash: UInt64) -> Int? {
+        var slot = home(hash)
+        while index[slot] != 0 {
+            let entry = entries[index[slot] - 1 - base]
+            if entry.hash == hash && entry.model == model { return slot }
+            slot = (slot + 1) & (index.count - 1)
+        }
+        return nil
+    }
+
+    private mutating func insert(_ sequence: Int, hash: UInt64) {
+        if (waiting + 1) * 2 > index.count { rebuildIndex(size: index.count * 2) }
+        var slot = home(hash)
+        while index[slot] != 0 { slot = (slot + 1) & (index.count - 1) }
+        index[slot] = sequence + 1
+    }
+
+    /// Empties a slot, shifting later entries of the same probe run back (no tombstones).
+    private mutating func removeSlot(_ slot: Int) {
+        let mask = index.count - 1
+        var hole = slot
+        var probe = slot
+        while true {
+            probe = (probe + 1) & mask
+            guard index[probe] != 0 else { break }
+            let wanted = home(entries[index[probe] - 1 - base].hash)
+            // Move the entry into the hole unless its home lies cyclically in (hole, probe].
+            let stays = hole <= probe ? (hole < wanted && wanted <= probe) : (hole < wanted || wanted <= probe)
+            if !stays {
+                index[hole] = index[probe]
+                hole = probe
+            }
+        }
+        index[hole] = 0
+    }
+
+    private mutating func rebuildIndex(size: Int) {
+        index = [Int](repeating: 0, count: size)
+        for position in head..<entries.count where entries[position].alive {
+            var slot = home(entries[position].hash)
+            while index[slot] != 0 { slot = (slot + 1) & (size - 1) }
+            index[slot] = base + position + 1
+        }
     }
 
     private mutating func compact() {

@@ -54,6 +54,32 @@ final class WindowState {
         if milliseconds > latencyMax { latencyMax = milliseconds }
     }
 
+    /// Nearest-rank p50/p90/p95/p99/p99.9 and the exact maximum, in one pass over the recorded buckets.
+    ///
+    /// The rank of quantile q over n values is ⌈q·n⌉ (the smallest value with at least q of the values
+    /// at or below it); each percentile is its bucket's highest equivalent value, as HdrHistogram's
+    /// `valueAtPercentile` reports it, never above the largest value recorded.
+    func latencyResult() -> LatencyResult? {
+        guard let histogram = latency, histogram.totalCount > 0 else { return nil }
+        let total = histogram.totalCount
+        let perMille: [UInt64] = [500, 900, 950, 990, 999]
+        let ranks = perMille.map { max(1, ($0 * total + 999) / 1000) }
+        let maxMicros = (latencyMax * 1000).rounded()
+        var values = [Double](repeating: latencyMax, count: perMille.count)
+        var next = 0
+        var cumulative: UInt64 = 0
+        for bucket in histogram.recordedValues() where next < ranks.count {
+            cumulative += UInt64(bucket.count)
+            while next < ranks.count && cumulative >= ranks[next] {
+                values[next] = min(Double(bucket.value), maxMicros) / 1000
+                next += 1
+            }
+        }
+        return LatencyResult(
+            p50: values[0], p90: values[1], p95: values[2], p99: values[3], p999: values[4], max: latencyMax,
+            samples: Int(total))
+    }
+
     /// Marks one more slot present, growing the counts when the profile gained a feature.
     @inline(__always)
     func markPresent(slot: Int) {

@@ -1,0 +1,65 @@
+@testable import DriftlineCore
+import PropertyBased
+import Testing
+
+@Suite struct LabelJoinTests {
+    /// Random adds, takes and expiries against a plain dictionary model of the same rules.
+    @Test func behavesLikeADictionaryOfWaitingInferences() async {
+        await propertyCheck(count: 60, input: Gen.int(in: 0...Int.max)) { seed in
+            var random = Xorshift(seed: UInt64(seed) | 1)
+            let profile = try! ModelProfile(model: Symbol(id: 0), version: Symbol(id: 1), baseline: nil, symbols: SymbolTable())
+            let capacity = 64
+            var join = LabelJoin(capacity: capacity, keysPerEntry: 1)
+            // Model: request id -> timestamp, plus arrival order for capacity eviction.
+            var waiting: [String: Int64] = [:]
+            var order: [String] = []
+            var clock: Int64 = 0
+            for _ in 0..<2_000 {
+                clock += Int64(random.next() % 3)
+                let id = "r\(random.next() % 200)"
+                switch random.next() % 4 {
+                case 0, 1:
+                    if waiting[id] != nil { order.removeAll { $0 == id } }
+                    else if waiting.count >= capacity { waiting[order.removeFirst()] = nil }
+                    waiting[id] = clock
+                    order.append(id)
+                    _ = id.withBytes { join.add(model: Symbol(id: 0), requestID: $0, timestamp: clock, profile: profile, predictedClass: 0, predictedValue: .nan, keys: [0]) }
+                case 2:
+                    let taken = id.withBytes { join.take(model: Symbol(id: 0), requestID: $0) }
+                    #expect((taken?.0.timestamp) == waiting[id])
+                    if waiting[id] != nil {
+                        waiting[id] = nil
+                        order.removeAll { $0 == id }
+                    }
+                default:
+                    // Expire from the oldest while older than the horizon, as the join does.
+                    let horizon = clock - 50
+                    while let first = order.first, waiting[first]! < horizon {
+                        waiting[first] = nil
+                        order.removeFirst()
+                    }
+                    _ = join.expire(before: horizon)
+                }
+                #expect(join.waiting == waiting.count)
+            }
+        }
+    }
+}
+
+private struct Xorshift {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state ^= state << 13
+        state ^= state >> 7
+        state ^= state << 17
+        return state
+    }
+}
+
+extension String {
+    fileprivate func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        var copy = self
+        return copy.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+    }
+}
