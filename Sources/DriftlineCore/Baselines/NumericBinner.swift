@@ -42,23 +42,28 @@ public struct NumericBinner: Equatable, Sendable {
     /// The bin of `x`: the number of edges at or below it; `nil` for NaN and ±Inf.
     @inlinable
     public func bin(_ x: Double) -> Int? {
+        edges.withUnsafeBufferPointer { Self.bin(x, edges: $0) }
+    }
+
+    /// The bin of `x` among `edges` (finite, strictly increasing): the number of edges at or below
+    /// it; `nil` for NaN and ±Inf. For callers that keep many binners' edges in one flat buffer.
+    @inlinable
+    public static func bin(_ x: Double, edges: UnsafeBufferPointer<Double>) -> Int? {
         guard x.isFinite else { return nil }
-        return edges.withUnsafeBufferPointer { edges in
-            if edges.count <= Self.scanLimit {
-                // Branch-free count of the edges at or below x: their number is the bin. A Bool is one
-                // byte holding 0 or 1; reading it as a number keeps the compiler from branching.
-                var count = 0
-                for edge in edges { count &+= Int(unsafeBitCast(x >= edge, to: UInt8.self)) }
-                return count
-            }
-            // Bisection for the first edge above x; every edge before it is at or below x.
-            var low = 0
-            var high = edges.count
-            while low < high {
-                let middle = (low &+ high) >> 1
-                if x >= edges[middle] { low = middle &+ 1 } else { high = middle }
-            }
-            return low
+        if edges.count <= scanLimit {
+            // Branch-free count of the edges at or below x: their number is the bin. A Bool is one
+            // byte holding 0 or 1; reading it as a number keeps the compiler from branching.
+            var count = 0
+            for edge in edges { count &+= Int(unsafeBitCast(x >= edge, to: UInt8.self)) }
+            return count
         }
+        // Bisection for the first edge above x; every edge before it is at or below x.
+        var low = 0
+        var high = edges.count
+        while low < high {
+            let middle = (low &+ high) >> 1
+            if x >= edges[middle] { low = middle &+ 1 } else { high = middle }
+        }
+        return low
     }
 }

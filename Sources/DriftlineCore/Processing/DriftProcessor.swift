@@ -13,6 +13,10 @@ public final class DriftProcessor {
     private var profiles: [ProfileID: ModelProfile] = [:]
     private var lastProfile: ModelProfile?
     private var keys: KeySpace
+    // Settings the per-event path reads, kept apart so it never touches the settings' arrays.
+    private let keySetCount: Int
+    private let window: WindowSpec
+    private let allowedLateness: Int64
     private var labelJoin: LabelJoin
     private var watermarks: Watermarks
     private var rules: RuleEngine
@@ -56,6 +60,9 @@ public final class DriftProcessor {
         guard settings.window.isValid else {
             throw ProcessorError(.invalidSettings, "window size and hop must be positive, hop at most size")
         }
+        keySetCount = settings.keySets.count
+        window = settings.window
+        allowedLateness = settings.allowedLateness
         keys = KeySpace(dimensions: dimensionSets, names: settings.segmentDimensions, symbols: symbols)
         for baseline in baselines {
             let id = ProfileID(model: symbols.intern(baseline.model).id, version: symbols.intern(baseline.version).id)
@@ -148,7 +155,7 @@ public final class DriftProcessor {
         for feature in event.features {
             let slot = profile.slot(for: feature.name, symbols: symbols)
             if case .missing = feature.value { continue }
-            if slot < profile.binners.count {
+            if slot < profile.baselineFeatureCount {
                 guard let bin = profile.bin(slot: slot, value: feature.value, in: event) else {
                     counters.invalidFeatureValues += 1
                     continue
@@ -175,15 +182,15 @@ public final class DriftProcessor {
 
         var routed = false
         var counted = false
-        for set in 0..<settings.keySets.count {
+        for set in 0..<keySetCount {
             guard let key = keys.key(set: set, event: event, profile: profile) else {
                 scratchKeys[set] = -1
                 continue
             }
             routed = true
             scratchKeys[set] = Int32(key.id)
-            for start in settings.window.starts(containing: timestamp) {
-                guard let window = window(of: key, startingAt: start) else { continue }
+            for start in window.starts(containing: timestamp) {
+                guard let window = openWindow(of: key, startingAt: start) else { continue }
                 counted = true
                 window.count += 1
                 for slot in scratchSlots { window.markPresent(slot: slot) }
@@ -241,7 +248,7 @@ public final class DriftProcessor {
         var counted = false
         for keyID in keyIDs where keyID >= 0 {
             let key = keys.all[Int(keyID)]
-            for start in settings.window.starts(containing: pending.timestamp) {
+            for start in window.starts(containing: pending.timestamp) {
                 guard let window = key.window(startingAt: start) else { continue }
                 counted = true
                 if labelClass >= 0 {
@@ -265,11 +272,11 @@ public final class DriftProcessor {
         let host = event.host ?? symbols.intern("_unknown")
         var routed = false
         var counted = false
-        for set in 0..<settings.keySets.count {
+        for set in 0..<keySetCount {
             guard let key = keys.key(set: set, event: event, profile: profile) else { continue }
             routed = true
-            for start in settings.window.starts(containing: timestamp) {
-                guard let window = window(of: key, startingAt: start) else { continue }
+            for start in window.starts(containing: timestamp) {
+                guard let window = openWindow(of: key, startingAt: start) else { continue }
                 counted = true
                 window.resources[host, default: ResourceSamples()].record(event)
                 touched(window)
@@ -291,11 +298,11 @@ public final class DriftProcessor {
 
     /// The window of `key` starting at `start`, opened if needed; nil when it is past the allowed lateness.
     @inline(__always)
-    private func window(of key: KeyState, startingAt start: Int64) -> WindowState? {
-        let end = start + settings.window.size
-        guard watermarks.current == .min || end > watermarks.current - settings.allowedLateness else { return nil }
+    private func openWindow(of key: KeyState, startingAt start: Int64) -> WindowState? {
+        let end = start + window.size
+        guard watermarks.current == .min || end > watermarks.current - allowedLateness else { return nil }
         if let open = key.window(startingAt: start) { return open }
-        let window = WindowState(key: key, start: start, size: settings.window.size)
+        let window = WindowState(key: key, start: start, size: self.window.size)
         key.windows.insert(window, at: 0)
         if windowsByStart[start] == nil {
             let position = starts.firstIndex { $0 > start } ?? starts.count
@@ -418,7 +425,7 @@ public final class DriftProcessor {
         guard !phases.isEmpty else { return }
         var featureSamples: [String: Int] = [:]
         for (slot, name) in window.key.profile.featureNames.enumerated() {
-            featureSamples[name] = slot < window.present.count ? Int(window.present[slot]) : 0
+            featureSamples[name] = window.presentCount(slot: slot)
         }
         for phase in phases {
             var reasons: [RetrainTrigger.Reason] = []
@@ -447,16 +454,13 @@ public final class DriftProcessor {
         if let baseline = profile.baseline {
             psi = baseline.features.enumerated().map { slot, feature in
                 let offset = profile.binOffsets[slot]
-                let value = window.bins.withUnsafeBufferPointer { counts in
-                    PSI.value(
-                        expected: feature.expected,
-                        actualCounts: UnsafeBufferPointer(rebasing: counts[offset..<(offset + feature.expected.count)]))
-                }
+                let value = PSI.value(
+                    expected: feature.expected, actualCounts: window.bins(offset: offset, count: feature.expected.count))
                 return FeatureMetric(feature: feature.name, value: value)
             }
         }
         let missing = profile.featureNames.enumerated().map { slot, name in
-            let present = slot < window.present.count ? Int(window.present[slot]) : 0
+            let present = window.presentCount(slot: slot)
             return FeatureMetric(feature: name, value: count == 0 ? nil : Double(count - present) / Double(count))
         }
         let offline = profile.baseline?.offline?.accuracy

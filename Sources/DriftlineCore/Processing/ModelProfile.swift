@@ -1,28 +1,36 @@
 /// What the processor knows about one (model, version): its baseline compiled for the hot path,
 /// the slots of its features and the classes its predictions and labels use.
 ///
-/// Feature slots: the baseline's features come first (slot = baseline order) and carry binners;
+/// Feature slots: the baseline's features come first (slot = baseline order) and can be binned;
 /// features the baseline does not know get later slots on first sight and are measured for their
-/// missing rate only.
+/// missing rate only. Every numeric feature's edges sit in one flat buffer, so binning a value
+/// touches no reference count.
 final class ModelProfile {
-    enum Binner {
-        case numeric(NumericBinner)
-        case categorical(CategoryBinner)
-    }
-
     enum Task {
         case classification
         case regression
     }
 
+    /// How one baseline feature is binned.
+    private struct Binning {
+        /// Offset of the feature's first bin in a window's flat bin counts.
+        var binOffset: Int
+        /// Numeric: range of its edges in `edges`; categorical: index into `categoryBinners`, count -1.
+        var edgeOffset: Int
+        var edgeCount: Int
+    }
+
     let model: Symbol
     let version: Symbol
     let baseline: Baseline?
-    /// One per baseline feature, in slot order.
-    let binners: [Binner]
     /// Offset of each baseline feature's first bin in a window's flat bin counts.
     let binOffsets: [Int]
     let totalBins: Int
+    /// How many features the baseline has (slots below this can be binned).
+    let baselineFeatureCount: Int
+    private let binnings: UnsafeMutableBufferPointer<Binning>
+    private let edges: UnsafeMutableBufferPointer<Double>
+    private let categoryBinners: [CategoryBinner]
     /// Names of every slot, baseline features first.
     private(set) var featureNames: [String]
     /// Slot of a feature by its symbol id; -1 where not assigned yet.
@@ -36,32 +44,44 @@ final class ModelProfile {
         self.model = model
         self.version = version
         self.baseline = baseline
-        var binners: [Binner] = []
-        var offsets: [Int] = []
-        var names: [String] = []
+        let features = baseline?.features ?? []
+        var binnings: [Binning] = []
+        var flatEdges: [Double] = []
+        var categoryBinners: [CategoryBinner] = []
         var total = 0
-        for feature in baseline?.features ?? [] {
-            let binner: Binner
+        for feature in features {
             switch feature.kind {
-            case .numeric: binner = .numeric(try feature.numericBinner())
-            case .categorical: binner = .categorical(try feature.categoryBinner())
+            case .numeric:
+                let binner = try feature.numericBinner()
+                binnings.append(Binning(binOffset: total, edgeOffset: flatEdges.count, edgeCount: binner.edges.count))
+                flatEdges += binner.edges
+            case .categorical:
+                binnings.append(Binning(binOffset: total, edgeOffset: categoryBinners.count, edgeCount: -1))
+                categoryBinners.append(try feature.categoryBinner())
             }
-            offsets.append(total)
             total += feature.expected.count
-            binners.append(binner)
-            names.append(feature.name)
         }
-        self.binners = binners
-        self.binOffsets = offsets
+        self.binnings = .allocate(capacity: binnings.count)
+        _ = self.binnings.initialize(from: binnings)
+        self.edges = .allocate(capacity: flatEdges.count)
+        _ = self.edges.initialize(from: flatEdges)
+        self.categoryBinners = categoryBinners
+        self.binOffsets = binnings.map(\.binOffset)
         self.totalBins = total
-        self.featureNames = names
-        for (slot, name) in names.enumerated() {
+        self.baselineFeatureCount = features.count
+        self.featureNames = features.map(\.name)
+        for (slot, name) in featureNames.enumerated() {
             assign(slot: slot, to: symbols.intern(name))
         }
         if let offline = baseline?.offline {
             for name in offline.classes { _ = classes.intern(name) }
             task = offline.classification != nil ? .classification : .regression
         }
+    }
+
+    deinit {
+        binnings.deallocate()
+        edges.deallocate()
     }
 
     /// The slot of a feature, assigning the next free one on first sight.
@@ -87,16 +107,19 @@ final class ModelProfile {
     /// (missing, NaN/±Inf, or of the wrong type for the feature).
     @inline(__always)
     func bin(slot: Int, value: Value, in event: borrowing Event) -> Int? {
-        switch (binners[slot], value) {
-        case (.numeric(let binner), .number(let x)):
-            guard let bin = binner.bin(x) else { return nil }
-            return binOffsets[slot] + bin
-        case (.categorical(let binner), .text(let slice)):
-            return binOffsets[slot] + event.withText(slice) { binner.bin($0) }
-        case (.categorical(let binner), .number(let x)):
+        let binning = binnings[slot]
+        if binning.edgeCount >= 0 {
+            guard case .number(let x) = value else { return nil }
+            let featureEdges = UnsafeBufferPointer(rebasing: edges[binning.edgeOffset..<(binning.edgeOffset + binning.edgeCount)])
+            return NumericBinner.bin(x, edges: featureEdges).map { binning.binOffset + $0 }
+        }
+        switch value {
+        case .text(let slice):
+            return binning.binOffset + event.withText(slice) { categoryBinners[binning.edgeOffset].bin($0) }
+        case .number(let x):
             // A numeric code for a categorical feature is compared as the text JSON gave it.
-            return binOffsets[slot] + binner.bin(ReferenceValue.className(of: x))
-        default:
+            return binning.binOffset + categoryBinners[binning.edgeOffset].bin(ReferenceValue.className(of: x))
+        case .missing:
             return nil
         }
     }

@@ -13,12 +13,17 @@ final class WindowState {
     let end: Int64
 
     var count = 0
-    /// Inferences with a value per feature slot.
-    var present: [UInt32]
-    /// Flat bin counts of the baseline features (see `ModelProfile.binOffsets`).
-    var bins: [UInt32]
+    /// Inferences with a value per feature slot (`presentCapacity` of them; grows with the profile).
+    private var present: UnsafeMutablePointer<UInt32>
+    private var presentCapacity: Int
+    /// Flat bin counts of the baseline features (see `ModelProfile.binOffsets`), `binCount` of them.
+    let bins: UnsafeMutablePointer<UInt32>
+    let binCount: Int
     var latency: Histogram<UInt32>?
+    /// `latencyResult()` of the histogram as it is; dropped when a latency is recorded.
+    private var cachedLatency: LatencyResult?
     var latencyMax = -Double.infinity
+    private var latencySamples = 0
     var classification = ClassificationTally()
     var regression = RegressionTally()
     var resources: [Symbol: ResourceSamples] = [:]
@@ -36,14 +41,33 @@ final class WindowState {
         self.key = key
         self.start = start
         self.end = start + size
-        present = Array(repeating: 0, count: key.profile.featureNames.count)
-        bins = Array(repeating: 0, count: key.profile.totalBins)
+        presentCapacity = max(key.profile.featureNames.count, 1)
+        present = .allocate(capacity: presentCapacity)
+        present.initialize(repeating: 0, count: presentCapacity)
+        binCount = key.profile.totalBins
+        bins = .allocate(capacity: max(binCount, 1))
+        bins.initialize(repeating: 0, count: max(binCount, 1))
+    }
+
+    deinit {
+        present.deallocate()
+        bins.deallocate()
+    }
+
+    /// The flat bin counts of the feature whose bins start at `offset`.
+    func bins(offset: Int, count: Int) -> UnsafeBufferPointer<UInt32> {
+        UnsafeBufferPointer(start: bins + offset, count: count)
+    }
+
+    /// Inferences with a value of the feature in `slot`.
+    func presentCount(slot: Int) -> Int {
+        slot < presentCapacity ? Int(present[slot]) : 0
     }
 
     /// Records one inference's latency.
     @inline(__always)
     func recordLatency(_ milliseconds: Double) {
-        if latency == nil {
+        if latencySamples == 0 {
             latency = Histogram(
                 lowestDiscernibleValue: 1, highestTrackableValue: Self.latencyHighestMicros,
                 numberOfSignificantValueDigits: .three)
@@ -52,6 +76,8 @@ final class WindowState {
         let value = micros < 1 ? 1 : (micros > Double(Self.latencyHighestMicros) ? Self.latencyHighestMicros : UInt64(micros))
         _ = latency!.record(value)
         if milliseconds > latencyMax { latencyMax = milliseconds }
+        latencySamples += 1
+        cachedLatency = nil
     }
 
     /// Nearest-rank p50/p90/p95/p99/p99.9 and the exact maximum, in one pass over the recorded buckets.
@@ -60,6 +86,7 @@ final class WindowState {
     /// at or below it); each percentile is its bucket's highest equivalent value, as HdrHistogram's
     /// `valueAtPercentile` reports it, never above the largest value recorded.
     func latencyResult() -> LatencyResult? {
+        if let cachedLatency { return cachedLatency }
         guard let histogram = latency, histogram.totalCount > 0 else { return nil }
         let total = histogram.totalCount
         let perMille: [UInt64] = [500, 900, 950, 990, 999]
@@ -75,18 +102,27 @@ final class WindowState {
                 next += 1
             }
         }
-        return LatencyResult(
+        cachedLatency = LatencyResult(
             p50: values[0], p90: values[1], p95: values[2], p99: values[3], p999: values[4], max: latencyMax,
             samples: Int(total))
+        return cachedLatency
     }
 
     /// Marks one more slot present, growing the counts when the profile gained a feature.
     @inline(__always)
     func markPresent(slot: Int) {
-        if slot >= present.count {
-            present.append(contentsOf: repeatElement(0, count: slot + 1 - present.count))
-        }
+        if slot >= presentCapacity { growPresent(to: slot + 1) }
         present[slot] &+= 1
+    }
+
+    private func growPresent(to needed: Int) {
+        let capacity = max(needed, presentCapacity * 2)
+        let grown = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+        grown.initialize(from: present, count: presentCapacity)
+        (grown + presentCapacity).initialize(repeating: 0, count: capacity - presentCapacity)
+        present.deallocate()
+        present = grown
+        presentCapacity = capacity
     }
 }
 
