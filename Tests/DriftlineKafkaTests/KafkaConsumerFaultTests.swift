@@ -89,4 +89,31 @@ struct KafkaConsumerFaultTests {
         #expect(producer.failures.isEmpty)
         #expect(engine.violations.isEmpty, "\(engine.violations)")
     }
+
+    @Test func fullQueuePausesConsumptionAndDropsNothing() throws {
+        _ = try #require(Kcat.path, "kcat is not installed")
+        let setup = try Setup(partitions: 3)
+        try Kcat(bootstrapServers: setup.cluster.bootstrapServers).produce(
+            topic: setup.topic, KafkaConsumerTests.records(0..<3000))
+        // Room for about 100 records of ~40 bytes; batches of at most 100.
+        let queue = SourceQueue(capacityBytes: 4000)
+        let consumer = try KafkaConsumer(
+            properties: setup.properties, topics: [setup.topic], source: 7, queue: queue, batchSize: 100, log: { _ in })
+        try consumer.start()
+        #expect(eventually { consumer.counters.messages > 0 })
+        Thread.sleep(forTimeInterval: 1)
+        // Nobody takes from the queue: one batch in it, one pending, at most one more before the pause.
+        let whileStalled = consumer.counters.messages
+        #expect(whileStalled <= 300, "took \(whileStalled) records while the queue was full")
+
+        let engine = RecordingEngine(queue: queue)
+        engine.start(committingThrough: consumer)
+        #expect(eventually { engine.deliveries.count >= 3000 })
+        Thread.sleep(forTimeInterval: 0.3)
+        consumer.stop()
+        engine.stop()
+        #expect(engine.deliveries.count == 3000)
+        #expect(Set(engine.deliveries.map(\.key)) == Set(KafkaConsumerTests.records(0..<3000).map(\.key)))
+        #expect(engine.violations.isEmpty, "\(engine.violations)")
+    }
 }
