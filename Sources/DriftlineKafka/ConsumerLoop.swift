@@ -176,11 +176,8 @@ final class ConsumerLoop: @unchecked Sendable {
         guard !offsets.isEmpty else { return }
         let list = PartitionList.make(offsets)
         defer { rd_kafka_topic_partition_list_destroy(list) }
-        let error = rd_kafka_commit(client, list, synchronously ? 0 : 1)
-        if error != RD_KAFKA_RESP_ERR_NO_ERROR {
-            control.commitFailures.add(1, ordering: .relaxed)
-            log(KafkaError(error, "Kafka offset commit of \(offsets.count) partition(s)").message)
-        }
+        // The result, of synchronous commits too, reaches `commitCallback` through the main queue.
+        rd_kafka_commit(client, list, synchronously ? 0 : 1)
     }
 
     // MARK: Rebalancing

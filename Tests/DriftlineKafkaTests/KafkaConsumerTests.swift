@@ -78,6 +78,10 @@ struct KafkaConsumerTests {
         // Commit half of each partition: the next offset to read is count / 2.
         let counts = Dictionary(grouping: first.deliveries, by: \.partition).mapValues(\.count)
         let committed = counts.mapValues { Int64($0 / 2) }
+        // A commit the coordinator rejects is counted (and logged), not lost silently; the engine commits again.
+        try setup.cluster.pushRequestErrors(apiKey: .offsetCommit, errors: [.topicAuthorizationFailed])
+        first.commit(committed)
+        #expect(eventually(timeout: .seconds(5)) { firstConsumer.counters.commitFailures == 1 })
         first.commit(committed)
         firstConsumer.stop()
         first.stop()
