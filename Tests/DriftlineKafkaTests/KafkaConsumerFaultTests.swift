@@ -1,0 +1,119 @@
+import DriftlineConnectors
+import DriftlineKafka
+import Foundation
+import Synchronization
+import Testing
+
+@Suite(.serialized)
+struct KafkaConsumerFaultTests {
+    typealias Setup = KafkaConsumerTests.Setup
+
+    @Test func secondMemberJoiningAndLeavingLosesNothingAndHonoursHandOvers() throws {
+        _ = try #require(Kcat.path, "kcat is not installed")
+        let setup = try Setup(partitions: 6)
+        let kcat = Kcat(bootstrapServers: setup.cluster.bootstrapServers)
+        try kcat.produce(topic: setup.topic, KafkaConsumerTests.records(0..<2000))
+        let ledger = RecordingEngine.Ledger()
+
+        // Slow engines, so the rebalances happen while records are still flowing.
+        let queueA = SourceQueue(capacityBytes: 4096)
+        let engineA = RecordingEngine(queue: queueA, ledger: ledger, delayPerBatch: 0.005)
+        let consumerA = try setup.consumer(queueA, engine: engineA)
+        #expect(eventually { !engineA.deliveries.isEmpty })
+
+        let queueB = SourceQueue(capacityBytes: 4096)
+        let engineB = RecordingEngine(queue: queueB, ledger: ledger, delayPerBatch: 0.005)
+        let consumerB = try setup.consumer(queueB, engine: engineB)
+        #expect(eventually { !engineB.assigned.isEmpty && !engineB.deliveries.isEmpty })
+        try kcat.produce(topic: setup.topic, KafkaConsumerTests.records(2000..<4000))
+        Thread.sleep(forTimeInterval: 0.5)
+        consumerB.stop()
+        engineB.stop()
+
+        // A takes every partition back, from the offsets B committed, and reads on.
+        #expect(eventually { engineA.assigned.count == 6 })
+        try kcat.produce(topic: setup.topic, KafkaConsumerTests.records(4000..<5000))
+        let expectedKeys = Set(KafkaConsumerTests.records(0..<5000).map(\.key))
+        #expect(eventually { Set(engineA.deliveries.map(\.key) + engineB.deliveries.map(\.key)) == expectedKeys })
+        consumerA.stop()
+        engineA.stop()
+
+        let all = engineA.deliveries + engineB.deliveries
+        #expect(Set(all.map(\.key)) == expectedKeys)
+        #expect(!engineB.deliveries.isEmpty)
+        #expect(engineA.revocations >= 2, "A gives partitions up when B joins and again when B leaves")
+        #expect(engineA.violations.isEmpty, "\(engineA.violations)")
+        #expect(engineB.violations.isEmpty, "\(engineB.violations)")
+        #expect(consumerA.counters.handshakeTimeouts == 0)
+        #expect(consumerB.counters.handshakeTimeouts == 0)
+        // Every partition's offsets 0..<n were all seen (duplicates allowed, gaps not).
+        for (partition, deliveries) in Dictionary(grouping: all, by: \.partition) {
+            let offsets = Set(deliveries.map(\.offset))
+            #expect(offsets == Set(0..<Int64(offsets.count)), "\(partition) has a gap")
+        }
+    }
+
+    @Test func brokerGoingDownAndComingBackWhileConsumingLosesNothing() throws {
+        let setup = try Setup(partitions: 6)
+        let producer = try KafkaProducer(
+            properties: KafkaProperties(["bootstrap.servers": setup.cluster.bootstrapServers]), log: { _ in })
+        let records = KafkaConsumerTests.records(0..<3000)
+        for record in records[0..<1500] {
+            try producer.produce(topic: setup.topic, key: record.key, value: Array(record.value.utf8))
+        }
+        #expect(producer.flush(timeout: .seconds(10)))
+
+        let queue = SourceQueue()
+        let engine = RecordingEngine(queue: queue)
+        let errors = Mutex(0)
+        let consumer = try setup.consumer(queue, engine: engine, log: { _ in errors.withLock { $0 += 1 } })
+        #expect(eventually { engine.deliveries.count >= 1500 })
+
+        try setup.cluster.setBrokerDown(2)
+        for record in records[1500...] {
+            try producer.produce(topic: setup.topic, key: record.key, value: Array(record.value.utf8))
+        }
+        Thread.sleep(forTimeInterval: 1.5)
+        let duringOutage = engine.deliveries.count
+        try setup.cluster.setBrokerUp(2)
+
+        #expect(producer.flush(timeout: .seconds(20)))
+        #expect(eventually { Set(engine.deliveries.map(\.key)) == Set(records.map(\.key)) })
+        consumer.stop()
+        engine.stop()
+        producer.close()
+
+        #expect(duringOutage < 3000, "the partitions led by broker 2 were unreachable during the outage")
+        #expect(Set(engine.deliveries.map(\.key)) == Set(records.map(\.key)))
+        #expect(producer.counters.delivered == 3000)
+        #expect(producer.failures.isEmpty)
+        #expect(engine.violations.isEmpty, "\(engine.violations)")
+    }
+
+    @Test func fullQueuePausesConsumptionAndDropsNothing() throws {
+        _ = try #require(Kcat.path, "kcat is not installed")
+        let setup = try Setup(partitions: 3)
+        try Kcat(bootstrapServers: setup.cluster.bootstrapServers).produce(
+            topic: setup.topic, KafkaConsumerTests.records(0..<3000))
+        // Room for about 100 records of ~40 bytes; batches of at most 100.
+        let queue = SourceQueue(capacityBytes: 4000)
+        let consumer = try KafkaConsumer(
+            properties: setup.properties, topics: [setup.topic], source: 7, queue: queue, batchSize: 100, log: { _ in })
+        try consumer.start()
+        #expect(eventually { consumer.counters.messages > 0 })
+        Thread.sleep(forTimeInterval: 1)
+        // Nobody takes from the queue: one batch in it, one pending, at most one more before the pause.
+        let whileStalled = consumer.counters.messages
+        #expect(whileStalled <= 300, "took \(whileStalled) records while the queue was full")
+
+        let engine = RecordingEngine(queue: queue)
+        engine.start(committingThrough: consumer)
+        #expect(eventually { engine.deliveries.count >= 3000 })
+        Thread.sleep(forTimeInterval: 0.3)
+        consumer.stop()
+        engine.stop()
+        #expect(engine.deliveries.count == 3000)
+        #expect(Set(engine.deliveries.map(\.key)) == Set(KafkaConsumerTests.records(0..<3000).map(\.key)))
+        #expect(engine.violations.isEmpty, "\(engine.violations)")
+    }
+}
