@@ -52,8 +52,8 @@ let package = Package(
         .executableTarget(
             name: "driftline",
             dependencies: [
-                "DriftlineCore", "DriftlineConnectors", "DriftlineEngine", "DriftlineTestSupport",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "DriftlineCore", "DriftlineConnectors", "DriftlineEngine", "DriftlineKafka", "DriftlineMQTT",
+                "DriftlineTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
@@ -63,6 +63,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "loadtests/loadgen"
+        ),
+        .executableTarget(
+            name: "kafka-consume",
+            dependencies: ["DriftlineKafka", "DriftlineConnectors"],
+            path: "loadtests/kafka-consume"
         ),
         .testTarget(
             name: "DriftlineCoreTests",
