@@ -23,7 +23,7 @@ public final class DriftProcessor {
     private var output = ProcessorOutput()
 
     /// Open windows by start, and their starts in ascending order.
-    private var windowsByStart: [Int64: [WindowState]] = [:]
+    private var groups: [Int64: WindowGroup] = [:]
     private var starts: [Int64] = []
     /// The earliest watermark at which some window must close, finalize or drop.
     private var nextDeadline = Int64.max
@@ -34,6 +34,11 @@ public final class DriftProcessor {
     private var scratchSlots: [Int] = []
     private var scratchBins: [Int] = []
     private var scratchKeys: [Int32] = []
+    /// Where the event being processed came from.
+    private var currentPartition = 0
+    private var currentOffset: Int64 = 0
+    /// Per partition, the offset after the last event processed.
+    private var nextOffsets: [Int64] = []
 
     private struct ProfileID: Hashable {
         var model: UInt32
@@ -88,8 +93,15 @@ public final class DriftProcessor {
         watermarks.register(partition: partition, now: now)
     }
 
-    /// Counts one decoded event from input `partition`, seen at processing time `now`.
-    public func process(_ event: inout Event, partition: Int, now: Int64) -> Disposition {
+    /// Counts one decoded event from input `partition` (a small dense number the caller assigns),
+    /// found there at `offset` (a Kafka offset, a line number), seen at processing time `now`.
+    public func process(_ event: inout Event, partition: Int, offset: Int64 = 0, now: Int64) -> Disposition {
+        currentPartition = partition
+        currentOffset = offset
+        if partition >= nextOffsets.count {
+            nextOffsets.append(contentsOf: repeatElement(0, count: partition + 1 - nextOffsets.count))
+        }
+        nextOffsets[partition] = max(nextOffsets[partition], offset + 1)
         if settings.processingTime || event.timestamp == nil { event.timestamp = now }
         let timestamp = event.timestamp!
         let disposition: Disposition
@@ -118,6 +130,22 @@ public final class DriftProcessor {
     public func finish(now: Int64) {
         watermarks.finish()
         advance(to: .max, now: now)
+    }
+
+    /// Per partition, the offset from which input must be read again to rebuild every window that
+    /// is still open: the earliest offset counted in an open window, or the offset after the last
+    /// event processed when none is. Committing these (once the results emitted so far are safely
+    /// written) never loses input; a restart re-reads what open windows hold.
+    public func safeOffsets() -> [Int: Int64] {
+        var safe: [Int: Int64] = [:]
+        for (partition, next) in nextOffsets.enumerated() where next > 0 {
+            var offset = next
+            for group in groups.values where partition < group.minimumOffsets.count {
+                offset = min(offset, group.minimumOffsets[partition])
+            }
+            safe[partition] = offset
+        }
+        return safe
     }
 
     /// Takes the results, alerts and triggers produced since the last call.
@@ -302,13 +330,17 @@ public final class DriftProcessor {
         let end = start + window.size
         guard watermarks.current == .min || end > watermarks.current - allowedLateness else { return nil }
         if let open = key.window(startingAt: start) { return open }
-        let window = WindowState(key: key, start: start, size: self.window.size)
-        key.windows.insert(window, at: 0)
-        if windowsByStart[start] == nil {
-            let position = starts.firstIndex { $0 > start } ?? starts.count
-            starts.insert(start, at: position)
+        let group: WindowGroup
+        if let existing = groups[start] {
+            group = existing
+        } else {
+            group = WindowGroup(start: start)
+            groups[start] = group
+            starts.insert(start, at: starts.firstIndex { $0 > start } ?? starts.count)
         }
-        windowsByStart[start, default: []].append(window)
+        let window = WindowState(key: key, group: group, size: self.window.size)
+        key.windows.insert(window, at: 0)
+        group.windows.append(window)
         if end <= watermarks.current {
             // Opened late, within the allowed lateness: never judged, emitted at the next revision tick.
             window.closed = true
@@ -320,6 +352,7 @@ public final class DriftProcessor {
 
     @inline(__always)
     private func touched(_ window: WindowState) {
+        window.group.note(partition: currentPartition, offset: currentOffset)
         if window.closed && !window.dirty {
             window.dirty = true
             dirtyWindows += 1
@@ -354,18 +387,18 @@ public final class DriftProcessor {
         lastRevisionTick = max(lastRevisionTick, tick)
         guard watermark >= nextDeadline || (revisionTick && dirtyWindows > 0) else { return }
 
-        var groups: [TriggerGroup] = []
+        var triggerGroups: [TriggerGroup] = []
         var newDeadline = Int64.max
         var emptied: [Int64] = []
         for start in starts {
-            guard let windows = windowsByStart[start] else { continue }
+            guard let group = groups[start] else { continue }
             if start + settings.window.size > watermark {
                 newDeadline = min(newDeadline, start + settings.window.size)
                 break
             }
             var kept: [WindowState] = []
-            for window in windows {
-                settle(window, watermark: watermark, revisionTick: revisionTick, now: now, groups: &groups)
+            for window in group.windows {
+                settle(window, watermark: watermark, revisionTick: revisionTick, now: now, triggers: &triggerGroups)
                 if window.end + settings.labelWait + settings.allowedLateness <= watermark {
                     window.key.remove(window)
                 } else {
@@ -373,14 +406,15 @@ public final class DriftProcessor {
                     newDeadline = min(newDeadline, deadline(of: window))
                 }
             }
-            if kept.isEmpty { emptied.append(start) } else { windowsByStart[start] = kept }
+            group.windows = kept
+            if kept.isEmpty { emptied.append(start) }
         }
         for start in emptied {
-            windowsByStart[start] = nil
+            groups[start] = nil
             starts.removeAll { $0 == start }
         }
         nextDeadline = newDeadline
-        for group in groups where !group.reasons.isEmpty {
+        for group in triggerGroups where !group.reasons.isEmpty {
             let model = symbols[group.profile.model]
             let version = symbols[group.profile.version]
             var id = "\(model)/\(version)/\(Timestamp.format(group.end))"
@@ -394,7 +428,7 @@ public final class DriftProcessor {
 
     /// Closes, finalizes or re-emits one window as the watermark requires.
     private func settle(
-        _ window: WindowState, watermark: Int64, revisionTick: Bool, now: Int64, groups: inout [TriggerGroup]
+        _ window: WindowState, watermark: Int64, revisionTick: Bool, now: Int64, triggers: inout [TriggerGroup]
     ) {
         let finalNow = window.end + settings.labelWait <= watermark
         var phases: [RuleEngine.Phase] = []
@@ -433,11 +467,11 @@ public final class DriftProcessor {
                 result, keyID: window.key.id, phase: phase, featureSamples: featureSamples, now: now,
                 alerts: &output.alerts, reasons: &reasons)
             guard !reasons.isEmpty else { continue }
-            if let index = groups.firstIndex(where: { $0.profile === window.key.profile && $0.start == window.start }) {
-                groups[index].reasons += reasons
-                groups[index].labelHorizonOnly = groups[index].labelHorizonOnly && phase == .labelHorizon
+            if let index = triggers.firstIndex(where: { $0.profile === window.key.profile && $0.start == window.start }) {
+                triggers[index].reasons += reasons
+                triggers[index].labelHorizonOnly = triggers[index].labelHorizonOnly && phase == .labelHorizon
             } else {
-                groups.append(
+                triggers.append(
                     TriggerGroup(
                         profile: window.key.profile, start: window.start, end: window.end,
                         labelHorizonOnly: phase == .labelHorizon, reasons: reasons))

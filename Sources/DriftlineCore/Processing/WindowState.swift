@@ -9,6 +9,8 @@ final class WindowState {
     static let latencyHighestMicros: UInt64 = 60_000_000
 
     let key: KeyState
+    /// The windows sharing this start; holds this window until the group is dropped.
+    let group: WindowGroup
     let start: Int64
     let end: Int64
 
@@ -37,10 +39,11 @@ final class WindowState {
     /// Changed since its last emission.
     var dirty = false
 
-    init(key: KeyState, start: Int64, size: Int64) {
+    init(key: KeyState, group: WindowGroup, size: Int64) {
         self.key = key
-        self.start = start
-        self.end = start + size
+        self.group = group
+        self.start = group.start
+        self.end = group.start + size
         presentCapacity = max(key.profile.featureNames.count, 1)
         present = .allocate(capacity: presentCapacity)
         present.initialize(repeating: 0, count: presentCapacity)

@@ -258,3 +258,32 @@ import Testing
         #expect(h.results.allSatisfy { $0.count == 1 })
     }
 }
+
+@Suite struct SafeOffsetTests {
+    typealias H = ProcessorHarness
+
+    @Test func safeOffsetIsEarliestOffsetStillHeldByAnOpenWindow() throws {
+        let h = try H(DriftProcessorTests.settings(labelWait: 30_000))
+        // Partition 0, offsets 100…102 in [0, 60 s); partition 1, offsets 7…8 in [60 s, 120 s).
+        try h.feed(H.inference(ts: 1_000, x: 1), partition: 0, offset: 100)
+        try h.feed(H.inference(ts: 2_000, x: 1), partition: 0, offset: 101)
+        try h.feed(H.inference(ts: 61_000, x: 1), partition: 1, offset: 7)
+        try h.feed(H.inference(ts: 3_000, x: 1), partition: 0, offset: 102)
+        #expect(h.processor.safeOffsets() == [0: 100, 1: 7])
+        // Closing [0, 60 s) is not enough: it stays open for labels until 60 s + 30 s.
+        try h.feed(H.inference(ts: 62_000, x: 1), partition: 1, offset: 8)
+        #expect(h.processor.safeOffsets() == [0: 100, 1: 7])
+        // Both partitions move past 90 s (the watermark is their minimum): [0, 60 s) is dropped.
+        // Partition 0 now only holds [60 s, 120 s) from its offset 103; partition 1 from offset 7.
+        try h.feed(H.inference(ts: 96_000, x: 1), partition: 0, offset: 103)
+        #expect(h.processor.safeOffsets() == [0: 100, 1: 7])
+        try h.feed(H.inference(ts: 95_000, x: 1), partition: 1, offset: 9)
+        #expect(h.processor.safeOffsets() == [0: 103, 1: 7])
+    }
+
+    @Test func eventsThatTouchNoWindowDoNotHoldOffsetsBack() throws {
+        let h = try H(DriftProcessorTests.settings())
+        try h.feed(H.label(ts: 1_000, requestID: "nobody", label: "ok"), partition: 0, offset: 41)
+        #expect(h.processor.safeOffsets() == [0: 42])
+    }
+}

@@ -18,12 +18,12 @@ final class ProcessorHarness {
     }
 
     @discardableResult
-    func feed(_ json: String, partition: Int = 0, now: Int64 = 0) throws -> Disposition {
+    func feed(_ json: String, partition: Int = 0, offset: Int64 = 0, now: Int64 = 0) throws -> Disposition {
         var bytes = Array(json.utf8)
         try bytes.withUnsafeMutableBytes { buffer in
             try decoder.decode(UnsafeRawBufferPointer(buffer), context: RecordContext(recordTime: now), into: &event)
         }
-        let disposition = processor.process(&event, partition: partition, now: now)
+        let disposition = processor.process(&event, partition: partition, offset: offset, now: now)
         collect()
         return disposition
     }
