@@ -6,6 +6,8 @@ public struct RunSummary: Sendable {
     public var records = 0
     /// Dead-lettered records by reason code.
     public var deadLetters: [String: Int] = [:]
+    /// Dead letters the dead-letter sink failed to take.
+    public var deadLetterFailures = 0
     public var results = 0
     public var alerts = 0
     public var triggers = 0

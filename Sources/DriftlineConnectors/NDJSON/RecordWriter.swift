@@ -5,13 +5,12 @@ import Darwin
 #endif
 import Foundation
 
-/// Writes records as NDJSON (one JSON object per line) to a file or standard output, buffered
-/// and flushed when asked (once per processed batch) and when closed.
+/// Writes NDJSON lines (one JSON object per line) to a file or standard output, buffered and
+/// flushed when asked (once per processed batch) and when closed.
 public final class RecordWriter {
     private let descriptor: Int32
     private let ownsDescriptor: Bool
     private var pending: [UInt8] = []
-    private let encoder: JSONEncoder
     /// Where the records go, for error messages.
     public let name: String
     /// Records written so far.
@@ -30,7 +29,6 @@ public final class RecordWriter {
         descriptor = fd
         ownsDescriptor = true
         name = path
-        encoder = Self.makeEncoder()
     }
 
     /// Writes to standard output.
@@ -38,7 +36,6 @@ public final class RecordWriter {
         descriptor = 1
         ownsDescriptor = false
         name = "stdout"
-        encoder = Self.makeEncoder()
     }
 
     deinit {
@@ -46,19 +43,9 @@ public final class RecordWriter {
         if ownsDescriptor { close(descriptor) }
     }
 
-    private static func makeEncoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
-
-    /// Appends one record.
-    public func write(_ record: some Encodable) throws(ConnectorError) {
-        do {
-            pending.append(contentsOf: try encoder.encode(record))
-        } catch {
-            throw ConnectorError(.invalidData, "\(name): cannot encode record: \(error)")
-        }
+    /// Appends one line (the newline is added).
+    public func write(_ line: [UInt8]) {
+        pending.append(contentsOf: line)
         pending.append(0x0A)
         count += 1
     }

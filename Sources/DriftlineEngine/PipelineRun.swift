@@ -1,0 +1,215 @@
+import DriftlineConnectors
+import DriftlineCore
+
+/// One run of a `Pipeline`, on the calling thread: owns the processor, the decoders, the sinks.
+final class PipelineRun {
+    /// A file or standard-input source, read on the engine's thread.
+    private struct FileInput {
+        var partition: Int
+        var name: String
+        var reader: LineReader
+        var decoder: EventDecoder
+    }
+
+    /// A streaming source and what its records need.
+    private struct StreamInput {
+        var name: String
+        var source: any StreamingSource
+        var decoder: EventDecoder
+    }
+
+    private struct PartitionKey: Hashable {
+        var source: Int
+        var partition: PartitionID
+    }
+
+    private let topology: Topology
+    private let symbols = SymbolTable()
+    private let processor: DriftProcessor
+    private let outputs: Outputs
+    private let queue = SourceQueue()
+    private var event: Event
+    private var summary = RunSummary()
+    private var files: [FileInput] = []
+    private var streams: [Int: StreamInput] = [:]
+    /// Dense partition numbers of streaming partitions, after the file sources' own.
+    private var partitions: [PartitionKey: Int] = [:]
+    private var partitionKeys: [Int: PartitionKey] = [:]
+    private var lastCommit: Int64 = 0
+
+    init(topology: Topology, baselines: [Baseline], streaming: StreamingConnectors) throws {
+        self.topology = topology
+        processor = try DriftProcessor(settings: topology.processorSettings, symbols: symbols, baselines: baselines)
+        event = Event(segmentDimensions: topology.segmentDimensions.count)
+        outputs = try Outputs(topology.sinks) { target in
+            switch target {
+            case .stdout: return FileSink(RecordWriter())
+            case .file(let path): return FileSink(try RecordWriter(path: path))
+            }
+        }
+        let now = Pipeline.now()
+        for (index, spec) in topology.sources.enumerated() {
+            var mapping = spec.mapping
+            mapping.fixedKind = spec.fixedKind ?? mapping.fixedKind
+            let decoder = try EventDecoder(mapping: mapping, symbols: symbols)
+            switch spec.transport {
+            case .file(let path):
+                files.append(FileInput(partition: index, name: spec.name, reader: try LineReader(path: path), decoder: decoder))
+            case .stdin:
+                files.append(FileInput(partition: index, name: spec.name, reader: LineReader(standardInputWithChunkSize: 1 << 20), decoder: decoder))
+            }
+            processor.register(partition: index, now: now)
+        }
+    }
+
+    func run(stopRequested: () -> Bool) throws -> RunSummary {
+        let start = Pipeline.now()
+        for stream in streams.values { try stream.source.start() }
+        lastCommit = start
+        var stopped = false
+        while !files.isEmpty || !streams.isEmpty {
+            if stopRequested() {
+                stopped = true
+                break
+            }
+            try readFileBatches()
+            takeQueuedBatches(wait: files.isEmpty ? .milliseconds(50) : .zero)
+            let now = Pipeline.now()
+            processor.tick(now: now)
+            try outputs.write(processor.drain())
+            try outputs.flush()
+            if !streams.isEmpty && now - lastCommit >= Pipeline.commitInterval {
+                try commit()
+                lastCommit = now
+            }
+        }
+        if stopped || !streams.isEmpty {
+            try commit()
+            for stream in streams.values { stream.source.stop() }
+        } else {
+            processor.finish(now: Pipeline.now())
+            try outputs.write(processor.drain())
+            try outputs.flush()
+        }
+        summary.processor = processor.counters
+        summary.results = outputs.counts.results
+        summary.alerts = outputs.counts.alerts
+        summary.triggers = outputs.counts.triggers
+        summary.elapsedSeconds = Double(Pipeline.now() - start) / 1000
+        return summary
+    }
+
+    // MARK: - Sources
+
+    private func readFileBatches() throws {
+        var index = 0
+        while index < files.count {
+            let input = files[index]
+            let now = Pipeline.now()
+            let more = try input.reader.nextBatch(maxLines: Pipeline.batchLines) { line, number in
+                handle(
+                    line, source: input.name, position: Int64(number), partition: input.partition,
+                    decoder: input.decoder, context: RecordContext(recordTime: now), now: now)
+            }
+            if more {
+                index += 1
+            } else {
+                processor.remove(partition: input.partition, now: now)
+                files.remove(at: index)
+            }
+        }
+    }
+
+    private func takeQueuedBatches(wait: Duration) {
+        var taken = 0
+        while taken < 64, let message = queue.take(timeout: taken == 0 ? wait : .zero) {
+            taken += 1
+            switch message {
+            case .records(let batch):
+                guard let input = streams[batch.source] else { continue }
+                let now = Pipeline.now()
+                batch.forEach { record, payload in
+                    let id = PartitionID(topic: batch.topics[Int(record.topic)], partition: record.partition)
+                    handle(
+                        payload, source: "\(input.name):\(id)", position: record.offset,
+                        partition: partition(source: batch.source, id: id), decoder: input.decoder,
+                        context: RecordContext(recordTime: record.timestamp ?? now), now: now)
+                }
+            case .assigned(let source, let ids):
+                let now = Pipeline.now()
+                for id in ids { processor.register(partition: partition(source: source, id: id), now: now) }
+            case .revoked(let source, let ids, let done):
+                // Hand the partitions over: what they delivered is written, their safe offsets are
+                // committed, and they stop holding the watermark back.
+                try? outputs.write(processor.drain())
+                try? outputs.flush()
+                try? commit()
+                let now = Pipeline.now()
+                for id in ids { processor.remove(partition: partition(source: source, id: id), now: now) }
+                done.signal()
+            case .ended(let source):
+                streams[source] = nil
+            }
+        }
+    }
+
+    private func partition(source: Int, id: PartitionID) -> Int {
+        let key = PartitionKey(source: source, partition: id)
+        if let known = partitions[key] { return known }
+        let number = topology.sources.count + partitions.count
+        partitions[key] = number
+        partitionKeys[number] = key
+        return number
+    }
+
+    /// Makes every output written so far durable, then commits each streaming partition's safe offset.
+    private func commit() throws {
+        guard !streams.isEmpty else { return }
+        try outputs.sync()
+        var bySource: [Int: [PartitionID: Int64]] = [:]
+        for (partition, offset) in processor.safeOffsets() {
+            guard let key = partitionKeys[partition] else { continue }
+            bySource[key.source, default: [:]][key.partition] = offset
+        }
+        for (source, offsets) in bySource { streams[source]?.source.commit(offsets) }
+    }
+
+    // MARK: - Records
+
+    @inline(__always)
+    private func handle(
+        _ payload: UnsafeRawBufferPointer, source: @autoclosure () -> String, position: Int64, partition: Int,
+        decoder: EventDecoder, context: RecordContext, now: Int64
+    ) {
+        summary.records += 1
+        do {
+            try decoder.decode(payload, context: context, into: &event)
+        } catch {
+            if payload.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+                summary.records -= 1  // a blank line is not a record
+                return
+            }
+            deadLetter(code: "\(error.code)", reason: error.message, source: source(), position: position, payload, now)
+            return
+        }
+        switch processor.process(&event, partition: partition, offset: position, now: now) {
+        case .accepted: break
+        case .late(let reason): deadLetter(code: "late", reason: reason, source: source(), position: position, payload, now)
+        case .rejected(let reason):
+            deadLetter(code: "rejected", reason: reason, source: source(), position: position, payload, now)
+        }
+    }
+
+    private func deadLetter(
+        code: String, reason: String, source: String, position: Int64, _ payload: UnsafeRawBufferPointer, _ now: Int64
+    ) {
+        summary.deadLetters[code, default: 0] += 1
+        let letter = DeadLetter(code: code, reason: reason, source: source, position: Int(position), payload: payload, at: now)
+        do {
+            try outputs.write(letter)
+        } catch {
+            // The dead-letter sink itself failed: count it, the run's report shows it.
+            summary.deadLetterFailures += 1
+        }
+    }
+}
