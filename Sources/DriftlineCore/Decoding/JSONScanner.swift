@@ -104,6 +104,7 @@ struct JSONScanner {
     }
 
     /// Classifies the value that starts at the next non-whitespace byte.
+    @inline(__always)
     mutating func valueStart() throws(Failure) -> ValueStart {
         switch peek() {
         case UInt8(ascii: "{"): return .object
@@ -111,9 +112,14 @@ struct JSONScanner {
         case UInt8(ascii: "\""): return .string
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number
         case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"): return .literal
-        case 0 where position >= count: throw fail("unexpected end of document, expected a value", at: position)
-        default: throw fail("expected a value", at: position)
+        default: throw noValue()
         }
+    }
+
+    @inline(never)
+    private func noValue() -> Failure {
+        position >= count
+            ? fail("unexpected end of document, expected a value", at: position) : fail("expected a value", at: position)
     }
 
     /// Fails unless only whitespace is left.
@@ -156,6 +162,7 @@ struct JSONScanner {
     }
 
     /// After a member's value: true (having consumed `,`) when another member follows, false at `}`.
+    @inline(__always)
     mutating func nextMember() throws(Failure) -> Bool {
         switch peek() {
         case UInt8(ascii: ","):
