@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Decodes one JSON payload into the shared scratch `Event`, following a source's `FieldMapping`.
 ///
 /// The mapping is compiled once; each payload is then read in a single pass that validates the
@@ -24,6 +18,20 @@ public final class EventDecoder {
     private let fieldSegment: UnsafeMutableBufferPointer<UInt32>
     /// Symbols of recently seen strings, by where they occur (see `slot(of:)` and `featureSlot`).
     private let cache: InternCache
+    /// The plan's trie, copied out of its arrays so the pass reads it without array accesses.
+    private let nodes: UnsafeMutableBufferPointer<DecodePlan.Node>
+    private let children: UnsafeMutableBufferPointer<Int32>
+    private let targets: UnsafeMutableBufferPointer<DecodePlan.Target>
+    private let keyBytes: UnsafeMutableBufferPointer<UInt8>
+    /// The first cache slot of the features, by position.
+    private let featureSlot: Int
+    /// Per feature name (by symbol id): `object << 32 | index`, where `object` numbers the features
+    /// object the name was last seen in and `index` is its place in `event.features`; this finds
+    /// a repeated name without searching the features read so far.
+    private var featureMarks: UnsafeMutablePointer<UInt64>
+    private var featureMarkCapacity = 64
+    /// The number of the features object being read (0: none yet).
+    private var featureObject: UInt64 = 0
 
     /// Compiles `mapping`, interning its constants in `symbols`.
     public init(mapping: FieldMapping, symbols: SymbolTable, maxPayloadBytes: Int = 1 << 20) throws(MappingError) {
@@ -35,6 +43,20 @@ public final class EventDecoder {
         scratch = .allocate(capacity: scratchCapacity)
         fieldSegment = .allocate(capacity: max(1, mapping.segmentDimensions.count))
         cache = InternCache(slots: 3 + 2 * mapping.segmentDimensions.count + Self.cachedFeatures)
+        nodes = Self.copy(plan.nodes)
+        children = Self.copy(plan.children)
+        targets = Self.copy(plan.targets)
+        keyBytes = Self.copy(plan.keyBytes)
+        featureSlot = 3 + 2 * mapping.segmentDimensions.count
+        featureMarks = .allocate(capacity: featureMarkCapacity)
+        featureMarks.initialize(repeating: 0, count: featureMarkCapacity)
+    }
+
+    /// A buffer of at least one element holding `array`.
+    private static func copy<Element>(_ array: [Element]) -> UnsafeMutableBufferPointer<Element> {
+        let buffer = UnsafeMutableBufferPointer<Element>.allocate(capacity: max(1, array.count))
+        _ = buffer.initialize(from: array)
+        return buffer
     }
 
     /// How many features of an object, in order of appearance, have a cache slot of their own.
@@ -52,12 +74,15 @@ public final class EventDecoder {
         }
     }
 
-    private var featureSlot: Int { 3 + 2 * plan.dimensions.count }
-
     deinit {
         scratch.deallocate()
         fieldSegment.deallocate()
         cache.deallocate()
+        nodes.deallocate()
+        children.deallocate()
+        targets.deallocate()
+        keyBytes.deallocate()
+        featureMarks.deallocate()
     }
 
     /// What went wrong with a role's value during the pass, turned into a message at the end.
@@ -166,7 +191,7 @@ public final class EventDecoder {
     private func visitValue(_ index: Int, _ s: inout JSONScanner, _ event: inout Event, _ state: inout PassState)
         throws(JSONScanner.Failure)
     {
-        let node = plan.nodes[index]
+        let node = nodes[index]
         let start = s.position
         let kind = try s.valueStart()
         switch kind {
@@ -204,21 +229,44 @@ public final class EventDecoder {
         _ node: DecodePlan.Node, _ s: inout JSONScanner, _ event: inout Event, _ state: inout PassState
     ) throws(JSONScanner.Failure) {
         // A repeated member replaces the earlier one whole, as in a parsed dictionary.
-        if node.collectsFeatures { event.features.removeAll(keepingCapacity: true) }
+        if node.collectsFeatures { beginFeatures(&event) }
         if node.collectsSegment {
             for i in event.segment.indices { event.segment[i] = nil }
         }
         guard try s.beginObject() else { return }
+        // Producers write their members in a steady order: the search for a member's node starts
+        // after the node of the member before.
+        var hint = 0
+        if !node.collectsFeatures && !node.collectsSegment {
+            repeat {
+                let child = self.child(of: node, named: try s.readKey(), hint: &hint)
+                if child >= 0 { try visitValue(child, &s, &event, &state) } else { try s.skipValue() }
+            } while try s.nextMember()
+            return
+        }
         var ordinal = 0
         repeat {
             let key = try s.readKey()
-            let child = self.child(of: node, named: key)
+            let child = node.childCount == 0 ? -1 : self.child(of: node, named: key, hint: &hint)
             let feature = node.collectsFeatures ? cache.symbol(key, slot: featureSlot + ordinal, table: symbols) : nil
             ordinal += 1
             let dimension = node.collectsSegment ? self.dimension(named: key) : -1
             if feature == nil && dimension < 0 {
                 if child >= 0 { try visitValue(child, &s, &event, &state) } else { try s.skipValue() }
                 continue
+            }
+            if let feature, dimension < 0, child < 0 {
+                // The common case, a feature and nothing else, read without an intermediate `Scalar`.
+                switch s.peek() {
+                case UInt8(ascii: "\""):
+                    addFeature(feature, .text(Self.appendText(try s.readString(), &event)), &event)
+                    continue
+                case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    addFeature(feature, .number(try s.readNumber().value), &event)
+                    continue
+                default:
+                    break
+                }
             }
             let start = s.position
             let kind = try s.valueStart()
@@ -237,7 +285,7 @@ public final class EventDecoder {
             }
             let scalar = try readScalar(&s, kind)
             let range = start..<s.position
-            if let feature { addFeature(feature, scalar, &event) }
+            if let feature { addFeature(feature, value(of: scalar, &event), &event) }
             if dimension >= 0 {
                 if let symbol = symbol(scalar, slot: slot(of: DecodePlan.Target(role: .segment, dimension: Int32(dimension)))) {
                     event.segment[dimension] = symbol
@@ -248,7 +296,7 @@ public final class EventDecoder {
                          &state)
                 }
             }
-            if child >= 0 { applyScalar(scalar, at: plan.nodes[child], range, &event, &state) }
+            if child >= 0 { applyScalar(scalar, at: nodes[child], range, &event, &state) }
         } while try s.nextMember()
     }
 
@@ -260,8 +308,8 @@ public final class EventDecoder {
         repeat {
             var match = -1
             for c in 0..<Int(node.childCount) {
-                let child = Int(plan.children[Int(node.firstChild) + c])
-                if plan.nodes[child].index == index {
+                let child = Int(children[Int(node.firstChild) + c])
+                if nodes[child].index == index {
                     match = child
                     break
                 }
@@ -271,13 +319,21 @@ public final class EventDecoder {
         } while try s.nextElement()
     }
 
-    /// The child of `node` whose member name is `key`, or -1.
+    /// The child of `node` whose member name is `key`, or -1; the search starts at the child
+    /// numbered `hint`, which becomes the number after the match.
     @inline(__always)
-    private func child(of node: DecodePlan.Node, named key: UnsafeRawBufferPointer) -> Int {
-        for c in 0..<Int(node.childCount) {
-            let child = Int(plan.children[Int(node.firstChild) + c])
-            let candidate = plan.nodes[child]
-            if Int(candidate.keyCount) == key.count && keyEquals(Int(candidate.keyStart), key) { return child }
+    private func child(of node: DecodePlan.Node, named key: UnsafeRawBufferPointer, hint: inout Int) -> Int {
+        let count = Int(node.childCount)
+        var c = hint
+        for _ in 0..<count {
+            if c >= count { c = 0 }
+            let child = Int(children[Int(node.firstChild) + c])
+            let candidate = nodes[child]
+            if Int(candidate.keyCount) == key.count && keyEquals(Int(candidate.keyStart), key) {
+                hint = c + 1
+                return child
+            }
+            c += 1
         }
         return -1
     }
@@ -294,7 +350,7 @@ public final class EventDecoder {
 
     @inline(__always)
     private func keyEquals(_ start: Int, _ key: UnsafeRawBufferPointer) -> Bool {
-        key.isEmpty || plan.keyBytes.withUnsafeBytes { memcmp($0.baseAddress! + start, key.baseAddress!, key.count) == 0 }
+        ByteComparison.equal(keyBytes.baseAddress.unsafelyUnwrapped + start, key.baseAddress, count: key.count)
     }
 
     private func noteContainer(
@@ -302,7 +358,7 @@ public final class EventDecoder {
     ) {
         let found: StaticString = isArray ? "array" : "object"
         for t in 0..<Int(node.targetCount) {
-            let target = plan.targets[Int(node.firstTarget) + t]
+            let target = targets[Int(node.firstTarget) + t]
             if target.role == .features || target.role == .segment {
                 if isArray { note(.wrongType, target, "object", found, range, &state) }
             } else {
@@ -316,7 +372,7 @@ public final class EventDecoder {
         _ state: inout PassState
     ) {
         for t in 0..<Int(node.targetCount) {
-            apply(scalar, to: plan.targets[Int(node.firstTarget) + t], range, &event, &state)
+            apply(scalar, to: targets[Int(node.firstTarget) + t], range, &event, &state)
         }
     }
 
@@ -352,9 +408,9 @@ public final class EventDecoder {
             }
         case .requestID:
             switch scalar {
-            case .string(let bytes): event.requestID = event.appendText(bytes)
+            case .string(let bytes): event.requestID = Self.appendText(bytes, &event)
             case .number(let number) where number.isInteger:
-                event.requestID = event.appendText(number.text)
+                event.requestID = Self.appendText(number.text, &event)
             case .null: event.requestID = nil
             default: wrongType()
             }
@@ -374,13 +430,7 @@ public final class EventDecoder {
             case .bool: wrongType()
             }
         case .prediction, .label:
-            let value: Value
-            switch scalar {
-            case .string(let bytes): value = .text(event.appendText(bytes))
-            case .number(let number): value = .number(number.value)
-            case .bool(let flag): value = .text(Self.appendBoolean(flag, &event))
-            case .null: value = .missing
-            }
+            let value = value(of: scalar, &event)
             if target.role == .prediction { event.prediction = value } else { event.label = value }
         case .score, .latencyMs, .cpuPct, .memMB, .gpuPct, .gpuMemMB:
             let value: Double?
@@ -417,7 +467,7 @@ public final class EventDecoder {
             default: fieldSegment[Int(target.dimension)] = symbol.id + 1
             }
         case .text(let bytes):
-            let slice = bytes.withUnsafeBytes { event.appendText($0) }
+            let slice = bytes.withUnsafeBytes { Self.appendText($0, &event) }
             switch target.role {
             case .requestID: event.requestID = slice
             case .prediction: event.prediction = .text(slice)
@@ -436,25 +486,59 @@ public final class EventDecoder {
         }
     }
 
-    private func addFeature(_ name: Symbol, _ scalar: Scalar, _ event: inout Event) {
-        let value: Value
+    /// A feature's, prediction's or label's value: text kept in the event, a number, or missing.
+    private func value(of scalar: Scalar, _ event: inout Event) -> Value {
         switch scalar {
-        case .string(let bytes): value = .text(event.appendText(bytes))
-        case .number(let number): value = .number(number.value)
-        case .bool(let flag): value = .text(Self.appendBoolean(flag, &event))
-        case .null: value = .missing
+        case .string(let bytes): .text(Self.appendText(bytes, &event))
+        case .number(let number): .number(number.value)
+        case .bool(let flag): .text(Self.appendBoolean(flag, &event))
+        case .null: .missing
         }
-        // A repeated name replaces the earlier value, as in a parsed dictionary.
-        let repeated = event.features.withUnsafeBufferPointer { features in
-            var i = 0
-            while i < features.count && features[i].name != name { i += 1 }
-            return i
+    }
+
+    /// Starts a features object: no features yet, and none of the names seen before are repeats.
+    private func beginFeatures(_ event: inout Event) {
+        if !event.features.isEmpty { event.features.removeAll(keepingCapacity: true) }
+        featureObject += 1
+        if featureObject == 1 << 32 {
+            featureMarks.update(repeating: 0, count: featureMarkCapacity)
+            featureObject = 1
         }
-        if repeated < event.features.count {
-            event.features[repeated].value = value
+    }
+
+    @inline(__always)
+    private func addFeature(_ name: Symbol, _ value: Value, _ event: inout Event) {
+        let id = Int(name.id)
+        if id >= featureMarkCapacity { growFeatureMarks(to: id + 1) }
+        let mark = featureMarks[id]
+        if mark >> 32 == featureObject {
+            // A repeated name replaces the earlier value, as in a parsed dictionary.
+            event.features[Int(truncatingIfNeeded: mark & 0xFFFF_FFFF)].value = value
         } else {
+            featureMarks[id] = featureObject << 32 | UInt64(event.features.count)
             event.features.append(FeatureValue(name: name, value: value))
         }
+    }
+
+    @inline(never)
+    private func growFeatureMarks(to count: Int) {
+        let capacity = max(count, 2 * featureMarkCapacity)
+        let bigger = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+        bigger.moveInitialize(from: featureMarks, count: featureMarkCapacity)
+        (bigger + featureMarkCapacity).initialize(repeating: 0, count: capacity - featureMarkCapacity)
+        featureMarks.deallocate()
+        featureMarks = bigger
+        featureMarkCapacity = capacity
+    }
+
+    /// `Event.appendText` for the pass: copies through a typed buffer, which the standard library
+    /// turns into one `memcpy` where a raw buffer is copied byte by byte.
+    @inline(__always)
+    private static func appendText(_ bytes: UnsafeRawBufferPointer, _ event: inout Event) -> TextSlice {
+        let offset = Int32(event.text.count)
+        event.text.append(
+            contentsOf: UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count))
+        return TextSlice(offset: offset, count: Int32(bytes.count))
     }
 
     /// The symbol of a key value (a string or an integer's text); nil for anything else.
@@ -482,12 +566,12 @@ public final class EventDecoder {
 
     private static func appendBoolean(_ flag: Bool, _ event: inout Event) -> TextSlice {
         let text: StaticString = flag ? "true" : "false"
-        return event.appendText(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        return appendText(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount), &event)
     }
 
     private static func kind(named bytes: UnsafeRawBufferPointer) -> EventKind? {
         func equals(_ name: StaticString) -> Bool {
-            bytes.count == name.utf8CodeUnitCount && memcmp(bytes.baseAddress!, name.utf8Start, bytes.count) == 0
+            ByteComparison.equal(bytes, UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
         }
         if equals("inference") { return .inference }
         if equals("label") { return .label }

@@ -1,12 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A small cache in front of a `SymbolTable`: each slot remembers the bytes last interned through
 /// it and their symbol, so a producer that repeats its feature names and key values (nearly all do)
-/// costs one `memcmp` per string instead of a hash-table probe.
+/// costs one comparison of its bytes instead of a hash-table probe.
 ///
 /// A hit is verified byte for byte, so the cache never changes which symbol a string gets. Slots
 /// are fixed at creation; strings longer than `slotBytes` go straight to the table.
@@ -39,7 +33,7 @@ struct InternCache {
     func symbol(_ text: UnsafeRawBufferPointer, slot: Int, table: SymbolTable) -> Symbol {
         guard slot < slotCount else { return table.intern(text) }
         let stored = bytes + slot * Self.slotBytes
-        if lengths[slot] == text.count && (text.isEmpty || memcmp(stored, text.baseAddress!, text.count) == 0) {
+        if lengths[slot] == text.count && ByteComparison.equal(stored, text.baseAddress, count: text.count) {
             return Symbol(id: ids[slot])
         }
         let symbol = table.intern(text)

@@ -95,11 +95,16 @@ struct JSONScanner {
     /// The next byte after whitespace, 0 at the end of the document.
     @inline(__always)
     mutating func peek() -> UInt8 {
+        if position < count {
+            let b = base[position]
+            if b > 0x20 { return b }
+        }
         skipWhitespace()
         return byte(position)
     }
 
     /// Classifies the value that starts at the next non-whitespace byte.
+    @inline(__always)
     mutating func valueStart() throws(Failure) -> ValueStart {
         switch peek() {
         case UInt8(ascii: "{"): return .object
@@ -107,9 +112,14 @@ struct JSONScanner {
         case UInt8(ascii: "\""): return .string
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number
         case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"): return .literal
-        case 0 where position >= count: throw fail("unexpected end of document, expected a value", at: position)
-        default: throw fail("expected a value", at: position)
+        default: throw noValue()
         }
+    }
+
+    @inline(never)
+    private func noValue() -> Failure {
+        position >= count
+            ? fail("unexpected end of document, expected a value", at: position) : fail("expected a value", at: position)
     }
 
     /// Fails unless only whitespace is left.
@@ -136,19 +146,23 @@ struct JSONScanner {
     }
 
     /// Reads a member name and the `:` after it; the name is valid until the next token.
+    @inline(__always)
     mutating func readKey() throws(Failure) -> UnsafeRawBufferPointer {
-        guard peek() == UInt8(ascii: "\"") else {
-            throw fail(position >= count ? "unexpected end of document in an object" : "expected a member name", at: position)
-        }
+        guard peek() == UInt8(ascii: "\"") else { throw inObject("expected a member name") }
         let key = try readString()
-        guard peek() == UInt8(ascii: ":") else {
-            throw fail(position >= count ? "unexpected end of document in an object" : "expected ':' after a member name", at: position)
-        }
+        guard peek() == UInt8(ascii: ":") else { throw inObject("expected ':' after a member name") }
         position += 1
         return key
     }
 
+    /// `reason`, or an unexpected end when the document ends here.
+    @inline(never)
+    private func inObject(_ reason: StaticString) -> Failure {
+        fail(position >= count ? "unexpected end of document in an object" : reason, at: position)
+    }
+
     /// After a member's value: true (having consumed `,`) when another member follows, false at `}`.
+    @inline(__always)
     mutating func nextMember() throws(Failure) -> Bool {
         switch peek() {
         case UInt8(ascii: ","):
@@ -159,7 +173,7 @@ struct JSONScanner {
             depth -= 1
             return false
         default:
-            throw fail(position >= count ? "unexpected end of document in an object" : "expected ',' or '}' in an object", at: position)
+            throw inObject("expected ',' or '}' in an object")
         }
     }
 
@@ -242,7 +256,28 @@ struct JSONScanner {
     // MARK: - Strings
 
     /// Reads the string at the current position (which must be `"`), unescaped.
+    @inline(__always)
     mutating func readString() throws(Failure) -> UnsafeRawBufferPointer {
+        // Fast path: plain ASCII up to the closing quote, found eight bytes at a time.
+        let start = position + 1
+        var p = start
+        while p + 8 <= count {
+            let special = Self.specialBytes(UInt64(littleEndian: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)))
+            if special != 0 {
+                p += special.trailingZeroBitCount >> 3
+                if base[p] == UInt8(ascii: "\"") {
+                    position = p + 1
+                    return UnsafeRawBufferPointer(start: base + start, count: p - start)
+                }
+                break
+            }
+            p += 8
+        }
+        return try readStringSlowly()
+    }
+
+    @inline(never)
+    private mutating func readStringSlowly() throws(Failure) -> UnsafeRawBufferPointer {
         try scanString(unescape: true)
     }
 
@@ -440,54 +475,49 @@ struct JSONScanner {
 
     // MARK: - Numbers
 
-    /// Exact powers of ten representable as `Double` (10^0 ... 10^22), for Clinger's fast path.
-    private static let exactPowersOfTen: [Double] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-    ]
-
     @inline(__always)
     private func isDigit(_ b: UInt8) -> Bool { b &- UInt8(ascii: "0") < 10 }
 
     /// Reads the number at the current position under JSON's grammar, correctly rounded.
     mutating func readNumber() throws(Failure) -> Number {
+        // The whole number is read through the local index `p`; `position` is written once.
         let start = position
-        var negative = false
-        if byte(position) == UInt8(ascii: "-") {
-            negative = true
-            position += 1
-        }
+        var p = start
+        let negative = byte(p) == UInt8(ascii: "-")
+        if negative { p += 1 }
         var mantissa: UInt64 = 0
         var significantDigits = 0
         var exponent = 0
         var truncated = false
 
-        let first = byte(position)
+        let first = byte(p)
         if first == UInt8(ascii: "0") {
-            position += 1
-            if isDigit(byte(position)) { throw fail("number with a leading zero", at: start) }
+            p += 1
+            if isDigit(byte(p)) { throw fail("number with a leading zero", at: start) }
         } else if isDigit(first) {
-            while isDigit(byte(position)) {
+            var digit = first &- UInt8(ascii: "0")
+            repeat {
                 if significantDigits < 19 {
-                    mantissa = mantissa &* 10 &+ UInt64(byte(position) &- UInt8(ascii: "0"))
+                    mantissa = mantissa &* 10 &+ UInt64(digit)
                     significantDigits += 1
                 } else {
                     exponent += 1
-                    truncated = truncated || byte(position) != UInt8(ascii: "0")
+                    truncated = truncated || digit != 0
                 }
-                position += 1
-            }
+                p += 1
+                digit = byte(p) &- UInt8(ascii: "0")
+            } while digit < 10
         } else {
-            throw fail("invalid number (expected a digit)", at: position)
+            throw fail("invalid number (expected a digit)", at: p)
         }
 
         var isInteger = true
-        if byte(position) == UInt8(ascii: ".") {
+        if byte(p) == UInt8(ascii: ".") {
             isInteger = false
-            position += 1
-            guard isDigit(byte(position)) else { throw fail("invalid number (expected a digit after '.')", at: position) }
-            while isDigit(byte(position)) {
-                let digit = byte(position) &- UInt8(ascii: "0")
+            p += 1
+            var digit = byte(p) &- UInt8(ascii: "0")
+            guard digit < 10 else { throw fail("invalid number (expected a digit after '.')", at: p) }
+            repeat {
                 if mantissa == 0 && digit == 0 {
                     exponent -= 1
                 } else if significantDigits < 19 {
@@ -497,40 +527,74 @@ struct JSONScanner {
                 } else {
                     truncated = truncated || digit != 0
                 }
-                position += 1
-            }
+                p += 1
+                digit = byte(p) &- UInt8(ascii: "0")
+            } while digit < 10
         }
 
-        let e = byte(position)
+        let e = byte(p)
         if e == UInt8(ascii: "e") || e == UInt8(ascii: "E") {
             isInteger = false
-            position += 1
+            p += 1
             var exponentNegative = false
-            if byte(position) == UInt8(ascii: "+") || byte(position) == UInt8(ascii: "-") {
-                exponentNegative = byte(position) == UInt8(ascii: "-")
-                position += 1
+            if byte(p) == UInt8(ascii: "+") || byte(p) == UInt8(ascii: "-") {
+                exponentNegative = byte(p) == UInt8(ascii: "-")
+                p += 1
             }
-            guard isDigit(byte(position)) else { throw fail("invalid number (expected a digit in the exponent)", at: position) }
+            guard isDigit(byte(p)) else { throw fail("invalid number (expected a digit in the exponent)", at: p) }
             var written = 0
-            while isDigit(byte(position)) {
-                if written < 100_000 { written = written * 10 + Int(byte(position) &- UInt8(ascii: "0")) }
-                position += 1
+            while isDigit(byte(p)) {
+                if written < 100_000 { written = written * 10 + Int(byte(p) &- UInt8(ascii: "0")) }
+                p += 1
             }
             exponent += exponentNegative ? -written : written
         }
+        position = p
 
         let value: Double
         if mantissa == 0 {
             value = negative ? -0.0 : 0.0
         } else if !truncated && significantDigits <= 15 && exponent >= -22 && exponent <= 22 {
             let m = Double(mantissa)
-            let magnitude = exponent >= 0 ? m * Self.exactPowersOfTen[exponent] : m / Self.exactPowersOfTen[-exponent]
+            let magnitude = exponent >= 0 ? m * Self.powerOfTen(exponent) : m / Self.powerOfTen(-exponent)
             value = negative ? -magnitude : magnitude
         } else {
-            value = convertSlowly(start..<position)
+            value = convertSlowly(start..<p)
         }
         guard value.isFinite else { throw fail("number out of the range of a 64-bit float", at: start) }
-        return Number(value: value, text: bytes(start..<position), isInteger: isInteger)
+        return Number(value: value, text: bytes(start..<p), isInteger: isInteger)
+    }
+
+    /// 10^`exponent` for 0 ... 22, the powers of ten a `Double` holds exactly (Clinger's fast path);
+    /// a switch over constants, which the compiler turns into one table load.
+    @inline(__always)
+    private static func powerOfTen(_ exponent: Int) -> Double {
+        switch exponent {
+        case 0: 1e0
+        case 1: 1e1
+        case 2: 1e2
+        case 3: 1e3
+        case 4: 1e4
+        case 5: 1e5
+        case 6: 1e6
+        case 7: 1e7
+        case 8: 1e8
+        case 9: 1e9
+        case 10: 1e10
+        case 11: 1e11
+        case 12: 1e12
+        case 13: 1e13
+        case 14: 1e14
+        case 15: 1e15
+        case 16: 1e16
+        case 17: 1e17
+        case 18: 1e18
+        case 19: 1e19
+        case 20: 1e20
+        case 21: 1e21
+        case 22: 1e22
+        default: .nan
+        }
     }
 
     /// Correctly rounded conversion of an already validated number through the C library.
