@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-public import DriftlineCore
 import DriftlineConnectors
+public import DriftlineCore
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Runs a topology: decode every source's records, process them, write results, alerts,
 /// retraining triggers and dead letters, and commit consumed offsets once what they produced is

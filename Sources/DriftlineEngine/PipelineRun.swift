@@ -54,9 +54,13 @@ final class PipelineRun {
             let decoder = try EventDecoder(mapping: mapping, symbols: symbols)
             switch spec.transport {
             case .file(let path):
-                files.append(FileInput(partition: index, name: spec.name, reader: try LineReader(path: path), decoder: decoder))
+                files.append(
+                    FileInput(partition: index, name: spec.name, reader: try LineReader(path: path), decoder: decoder))
             case .stdin:
-                files.append(FileInput(partition: index, name: spec.name, reader: LineReader(standardInputWithChunkSize: 1 << 20), decoder: decoder))
+                files.append(
+                    FileInput(
+                        partition: index, name: spec.name, reader: LineReader(standardInputWithChunkSize: 1 << 20),
+                        decoder: decoder))
             }
             processor.register(partition: index, now: now)
         }
@@ -194,7 +198,8 @@ final class PipelineRun {
         }
         switch processor.process(&event, partition: partition, offset: position, now: now) {
         case .accepted: break
-        case .late(let reason): deadLetter(code: "late", reason: reason, source: source(), position: position, payload, now)
+        case .late(let reason):
+            deadLetter(code: "late", reason: reason, source: source(), position: position, payload, now)
         case .rejected(let reason):
             deadLetter(code: "rejected", reason: reason, source: source(), position: position, payload, now)
         }
@@ -204,7 +209,8 @@ final class PipelineRun {
         code: String, reason: String, source: String, position: Int64, _ payload: UnsafeRawBufferPointer, _ now: Int64
     ) {
         summary.deadLetters[code, default: 0] += 1
-        let letter = DeadLetter(code: code, reason: reason, source: source, position: Int(position), payload: payload, at: now)
+        let letter = DeadLetter(
+            code: code, reason: reason, source: source, position: Int(position), payload: payload, at: now)
         do {
             try outputs.write(letter)
         } catch {

@@ -18,7 +18,8 @@ public struct RunSummary: Sendable {
 
     /// A few lines for the end of a run.
     public var report: String {
-        let dead = deadLetters.isEmpty
+        let dead =
+            deadLetters.isEmpty
             ? "0" : deadLetters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let rate = elapsedSeconds > 0 ? Int(Double(records) / elapsedSeconds) : 0
         return """

@@ -34,7 +34,8 @@ final class ConsumerLoop: @unchecked Sendable {
         self.source = source
         self.log = log
         self.batchSize = batchSize
-        self.pollTimeoutMs = Int32(pollTimeout.components.seconds * 1000 + pollTimeout.components.attoseconds / 1_000_000_000_000_000)
+        self.pollTimeoutMs = Int32(
+            pollTimeout.components.seconds * 1000 + pollTimeout.components.attoseconds / 1_000_000_000_000_000)
         self.handshakeTimeout = handshakeTimeout
         messageBuffer = .allocate(capacity: batchSize)
         rd_kafka_conf_set_opaque(configuration, Unmanaged.passUnretained(self).toOpaque())
@@ -162,7 +163,8 @@ final class ConsumerLoop: @unchecked Sendable {
         var assignment: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
         guard rd_kafka_assignment(client, &assignment) == RD_KAFKA_RESP_ERR_NO_ERROR, let assignment else { return }
         defer { rd_kafka_topic_partition_list_destroy(assignment) }
-        let error = pause ? rd_kafka_pause_partitions(client, assignment) : rd_kafka_resume_partitions(client, assignment)
+        let error =
+            pause ? rd_kafka_pause_partitions(client, assignment) : rd_kafka_resume_partitions(client, assignment)
         if error != RD_KAFKA_RESP_ERR_NO_ERROR { log(KafkaError(error, "Kafka pause/resume").message) }
         paused = pause
     }
@@ -182,7 +184,8 @@ final class ConsumerLoop: @unchecked Sendable {
 
     // MARK: Rebalancing
 
-    private func rebalance(_ event: rd_kafka_resp_err_t, _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) {
+    private func rebalance(_ event: rd_kafka_resp_err_t, _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>)
+    {
         let cooperative = String(cString: rd_kafka_rebalance_protocol(client)) == "COOPERATIVE"
         let partitions = PartitionList.partitions(list)
         switch event {
@@ -218,14 +221,18 @@ final class ConsumerLoop: @unchecked Sendable {
         if let batch = pending {
             pending = nil
             if !queue.put(.records(batch), timeout: handshakeTimeout) {
-                log("Kafka source \(source): the engine took no records for \(handshakeTimeout); \(batch.records.count) will be read again by the next owner")
+                log(
+                    "Kafka source \(source): the engine took no records for \(handshakeTimeout); \(batch.records.count) will be read again by the next owner"
+                )
             }
         }
         let done = Handshake()
         guard queue.put(.revoked(source: source, partitions: partitions, done: done)) else { return }
         if !done.wait(timeout: handshakeTimeout) {
             control.handshakeTimeouts.add(1, ordering: .relaxed)
-            log("Kafka source \(source): the engine did not confirm the hand-over of \(partitions.count) revoked partition(s) within \(handshakeTimeout); letting the rebalance go on")
+            log(
+                "Kafka source \(source): the engine did not confirm the hand-over of \(partitions.count) revoked partition(s) within \(handshakeTimeout); letting the rebalance go on"
+            )
         }
     }
 
@@ -257,7 +264,9 @@ final class ConsumerLoop: @unchecked Sendable {
         @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Void = {
             client, level, facility, line in
             guard let client, let opaque = rd_kafka_opaque(client) else { return }
-            loop(opaque).log("librdkafka[\(level)] \(facility.map { String(cString: $0) } ?? ""): \(line.map { String(cString: $0) } ?? "")")
+            loop(opaque).log(
+                "librdkafka[\(level)] \(facility.map { String(cString: $0) } ?? ""): \(line.map { String(cString: $0) } ?? "")"
+            )
         }
 
     private static let commitCallback:

@@ -76,6 +76,8 @@ final class DeliveryReports: Sendable {
         @convention(c) (OpaquePointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Void = {
             client, level, facility, line in
             guard let client, let opaque = rd_kafka_opaque(client) else { return }
-            reports(opaque).log("librdkafka[\(level)] \(facility.map { String(cString: $0) } ?? ""): \(line.map { String(cString: $0) } ?? "")")
+            reports(opaque).log(
+                "librdkafka[\(level)] \(facility.map { String(cString: $0) } ?? ""): \(line.map { String(cString: $0) } ?? "")"
+            )
         }
 }

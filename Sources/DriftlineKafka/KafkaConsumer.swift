@@ -1,5 +1,5 @@
-public import DriftlineConnectors
 import CRdKafka
+public import DriftlineConnectors
 import Foundation
 
 /// A Kafka consumer-group member that feeds a `SourceQueue` from its own thread.

@@ -20,7 +20,8 @@ extension KafkaProperties {
     }
 
     /// Creates a client handle of `type` from `configuration` (which it consumes, even on failure).
-    static func makeClient(_ type: rd_kafka_type_t, _ configuration: OpaquePointer) throws(KafkaError) -> OpaquePointer {
+    static func makeClient(_ type: rd_kafka_type_t, _ configuration: OpaquePointer) throws(KafkaError) -> OpaquePointer
+    {
         var reason = [CChar](repeating: 0, count: 512)
         guard let client = rd_kafka_new(type, configuration, &reason, reason.count) else {
             rd_kafka_conf_destroy(configuration)

@@ -62,7 +62,9 @@ public final class MockKafkaCluster: Sendable {
 
     /// Creates a topic with `partitions` partitions whose leaders are spread over the brokers.
     public func createTopic(_ name: String, partitions: Int, replicationFactor: Int = 1) throws(KafkaError) {
-        let error = try withCluster { rd_kafka_mock_topic_create($0, name, Int32(partitions), Int32(replicationFactor)) }
+        let error = try withCluster {
+            rd_kafka_mock_topic_create($0, name, Int32(partitions), Int32(replicationFactor))
+        }
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
             throw KafkaError(error, "cannot create mock topic '\(name)' with \(partitions) partitions")
         }
@@ -88,7 +90,11 @@ public final class MockKafkaCluster: Sendable {
 
     /// Stops the brokers; later calls on the cluster throw.
     public func destroy() {
-        guard let handles = handles.withLock({ current in defer { current = nil }; return current }) else { return }
+        guard
+            let handles = handles.withLock({ current in
+                defer { current = nil }; return current
+            })
+        else { return }
         rd_kafka_mock_cluster_destroy(handles.cluster)
         rd_kafka_destroy(handles.client)
     }

@@ -102,9 +102,11 @@ struct FragmentLayout: Sendable {
             + categoryMembers.reduce(0) { $0 + ($1.map(\.count).max() ?? 0) }
             + predictionKey.count + classes + scoreKey.count + number + latencyKey.count + number
             + inlineLabelKey.count + classes + stringEnd.count
-        let label = (labelPrefix.map(\.count).max() ?? 0) + number + tsKey.count + timestamp + labelKey.count
+        let label =
+            (labelPrefix.map(\.count).max() ?? 0) + number + tsKey.count + timestamp + labelKey.count
             + classes + stringEnd.count
-        let resource = (resourcePrefix.map(\.count).max() ?? 0) + (hosts.map(\.count).max() ?? 0) + tsKey.count
+        let resource =
+            (resourcePrefix.map(\.count).max() ?? 0) + (hosts.map(\.count).max() ?? 0) + tsKey.count
             + timestamp + cpuKey.count + memKey.count + gpuKey.count + gpuMemKey.count + 4 * number + numberEnd.count
         maxLineBytes = max(inference, label, resource)
     }

@@ -20,8 +20,10 @@ public struct GeneratedEvent: Sendable, Equatable {
     public var activeDrifts: UInt64
 
     /// A description of one generated line.
-    public init(kind: EventKind, timestampMs: Int64, modelIndex: Int, requestNumber: UInt64? = nil,
-                lineIndex: Int? = nil, hostIndex: Int? = nil, labelDelayMs: Int64? = nil, activeDrifts: UInt64 = 0) {
+    public init(
+        kind: EventKind, timestampMs: Int64, modelIndex: Int, requestNumber: UInt64? = nil,
+        lineIndex: Int? = nil, hostIndex: Int? = nil, labelDelayMs: Int64? = nil, activeDrifts: UInt64 = 0
+    ) {
         self.kind = kind
         self.timestampMs = timestampMs
         self.modelIndex = modelIndex

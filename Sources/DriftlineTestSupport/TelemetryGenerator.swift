@@ -1,9 +1,9 @@
 import DriftlineCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A seeded generator of contract-shaped NDJSON telemetry with injected drift.
@@ -53,7 +53,9 @@ public struct TelemetryGenerator: Sequence, IteratorProtocol, Sendable {
     /// A generator of `rows` offline reference rows (features only, pre-drift distribution), with
     /// timestamps ending at the scenario's start. Its samples are independent of the stream's for
     /// the same seed.
-    public static func referenceRows(of scenario: TelemetryScenario, seed: UInt64, rows: Int) throws(ScenarioError)
+    public static func referenceRows(
+        of scenario: TelemetryScenario, seed: UInt64, rows: Int
+    ) throws(ScenarioError)
         -> TelemetryGenerator
     {
         try TelemetryGenerator(offline(scenario, rows: rows, inlineLabels: 0), seed: seed, output: .referenceRows)
@@ -61,7 +63,9 @@ public struct TelemetryGenerator: Sequence, IteratorProtocol, Sendable {
 
     /// A generator of `rows` offline test rows (prediction, score, latency and an inline label, with
     /// the offline accuracy and no drift), with timestamps ending at the scenario's start.
-    public static func testRows(of scenario: TelemetryScenario, seed: UInt64, rows: Int) throws(ScenarioError)
+    public static func testRows(
+        of scenario: TelemetryScenario, seed: UInt64, rows: Int
+    ) throws(ScenarioError)
         -> TelemetryGenerator
     {
         try TelemetryGenerator(offline(scenario, rows: rows, inlineLabels: 1), seed: seed, output: .testRows)
@@ -96,7 +100,10 @@ public struct TelemetryGenerator: Sequence, IteratorProtocol, Sendable {
         random = SeededRandom(seed: seed &+ salt &* 0x632b_e59b_d9b4_e019)
         layout = FragmentLayout(scenario)
         driftWindows = scenario.drifts.map { drift in
-            (drift.startMs, drift.endMs ?? .max, drift.line.flatMap { scenario.segments.lines.firstIndex(of: $0) } ?? -1)
+            (
+                drift.startMs, drift.endMs ?? .max,
+                drift.line.flatMap { scenario.segments.lines.firstIndex(of: $0) } ?? -1
+            )
         }
         nextResourceMs = scenario.startMs
         numericValues = Array(repeating: 0, count: scenario.numericFeatures.count)
@@ -159,7 +166,8 @@ public struct TelemetryGenerator: Sequence, IteratorProtocol, Sendable {
         }
         let profile = profileIndex(for: mask)
         for f in numericValues.indices {
-            numericValues[f] = profiles[profile].means[f]
+            numericValues[f] =
+                profiles[profile].means[f]
                 + scenario.numericFeatures[f].standardDeviation * random.normal()
         }
         for c in categoryPicks.indices {
@@ -173,7 +181,8 @@ public struct TelemetryGenerator: Sequence, IteratorProtocol, Sendable {
         let isDefect = random.unit() < scenario.task.defectRate
         let isRight = random.unit() < profiles[profile].accuracy
         let score = isRight ? 0.75 + 0.25 * random.unit() : 0.5 + 0.3 * random.unit()
-        let latency = scenario.latency.medianMs * exp(scenario.latency.sigma * random.normal())
+        let latency =
+            scenario.latency.medianMs * exp(scenario.latency.sigma * random.normal())
             * profiles[profile].latencyMultiplier
         let labelDraw = random.unit()
         let inlineLabel = labelDraw < scenario.labels.inlineFraction

@@ -16,8 +16,10 @@ extension TelemetryScenario {
         public var offlineAccuracy: Double
 
         /// Classes `ok`/`defect`, 8% defects, offline accuracy 0.97.
-        public init(okClass: String = "ok", defectClass: String = "defect", defectRate: Double = 0.08,
-                    offlineAccuracy: Double = 0.97) {
+        public init(
+            okClass: String = "ok", defectClass: String = "defect", defectRate: Double = 0.08,
+            offlineAccuracy: Double = 0.97
+        ) {
             self.okClass = okClass
             self.defectClass = defectClass
             self.defectRate = defectRate

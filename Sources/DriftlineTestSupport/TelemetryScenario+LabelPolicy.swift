@@ -18,8 +18,10 @@ extension TelemetryScenario {
         public var maxDelayMs: Double
 
         /// 5% inline, 55% delayed (median 10 min, sigma 0.5, at most 45 min), 40% never labelled.
-        public init(inlineFraction: Double = 0.05, delayedFraction: Double = 0.55, delayMedianMs: Double = 600_000,
-                    delaySigma: Double = 0.5, maxDelayMs: Double = 2_700_000) {
+        public init(
+            inlineFraction: Double = 0.05, delayedFraction: Double = 0.55, delayMedianMs: Double = 600_000,
+            delaySigma: Double = 0.5, maxDelayMs: Double = 2_700_000
+        ) {
             self.inlineFraction = inlineFraction
             self.delayedFraction = delayedFraction
             self.delayMedianMs = delayMedianMs

@@ -17,8 +17,10 @@ extension TelemetryScenario {
         public var gpuMemMB: Double
 
         /// Hosts `edge-01`…`edge-03` every 10 s.
-        public init(hosts: [String] = ["edge-01", "edge-02", "edge-03"], intervalMs: Int64 = 10_000,
-                    cpuPct: Double = 55, memMB: Double = 1830, gpuPct: Double = 41, gpuMemMB: Double = 2210) {
+        public init(
+            hosts: [String] = ["edge-01", "edge-02", "edge-03"], intervalMs: Int64 = 10_000,
+            cpuPct: Double = 55, memMB: Double = 1830, gpuPct: Double = 41, gpuMemMB: Double = 2210
+        ) {
             self.hosts = hosts
             self.intervalMs = intervalMs
             self.cpuPct = cpuPct

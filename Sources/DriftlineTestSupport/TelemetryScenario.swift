@@ -42,7 +42,8 @@ public struct TelemetryScenario: Sendable, Equatable {
     public var drifts: [DriftEpisode]
 
     /// 2026-11-26T00:00:00Z in epoch milliseconds.
-    public static let defaultStartMs: Int64 = Timestamp.daysFromCivil(year: 2026, month: 11, day: 26) * Timestamp.millisecondsPerDay
+    public static let defaultStartMs: Int64 =
+        Timestamp.daysFromCivil(year: 2026, month: 11, day: 26) * Timestamp.millisecondsPerDay
 
     /// The default scenario (see the type's documentation).
     public init() {

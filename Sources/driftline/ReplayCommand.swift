@@ -47,7 +47,8 @@ struct ReplayCommand: ParsableCommand {
         }
         let spec = WindowSpec(size: try duration(window, "window"), hop: try hop.map { try duration($0, "hop") })
         guard spec.isValid else { throw ValidationError("--hop must be positive and at most --window") }
-        let keys = [[]] + segment.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+        let keys =
+            [[]] + segment.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
         func target(_ path: String) -> Topology.SinkTarget { path == "-" ? .stdout : .file(path: path) }
         let deadLetterPath = deadLetter ?? (results == "-" ? "dead-letter.ndjson" : results + ".dead-letter.ndjson")
         let topology = Topology(

@@ -96,7 +96,9 @@ struct KafkaConsumerTests {
         second.stop()
 
         #expect(second.deliveries.count == remaining)
-        let firstOffsets = Dictionary(grouping: second.deliveries, by: \.partition).mapValues { $0.map(\.offset).min()! }
+        let firstOffsets = Dictionary(grouping: second.deliveries, by: \.partition).mapValues {
+            $0.map(\.offset).min()!
+        }
         #expect(firstOffsets == committed)
         // The second consumer got exactly the records of the first at or after the committed offsets.
         let expected = first.deliveries.filter { $0.offset >= committed[$0.partition]! }

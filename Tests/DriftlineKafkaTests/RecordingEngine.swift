@@ -103,17 +103,21 @@ final class RecordingEngine: Sendable {
             batch.bytes.withUnsafeBytes { bytes in
                 for record in batch.records {
                     let partition = PartitionID(topic: batch.topics[Int(record.topic)], partition: record.partition)
-                    let key = String(decoding: bytes[record.keyStart..<(record.keyStart + record.keyCount)], as: UTF8.self)
+                    let key = String(
+                        decoding: bytes[record.keyStart..<(record.keyStart + record.keyCount)], as: UTF8.self)
                     let value = String(
-                        decoding: bytes[record.payloadStart..<(record.payloadStart + record.payloadCount)], as: UTF8.self)
+                        decoding: bytes[record.payloadStart..<(record.payloadStart + record.payloadCount)],
+                        as: UTF8.self)
                     if !state.assigned.contains(partition) {
                         state.violations.append("record \(partition)@\(record.offset) while not assigned")
                     }
                     if state.fresh.remove(partition) != nil, record.offset > committed[partition] ?? 0 {
                         state.violations.append(
-                            "\(partition) resumed at \(record.offset), after the committed \(committed[partition] ?? 0)")
+                            "\(partition) resumed at \(record.offset), after the committed \(committed[partition] ?? 0)"
+                        )
                     }
-                    state.deliveries.append(Delivery(partition: partition, offset: record.offset, key: key, value: value))
+                    state.deliveries.append(
+                        Delivery(partition: partition, offset: record.offset, key: key, value: value))
                     state.next[partition] = record.offset + 1
                     processed[partition] = record.offset + 1
                 }

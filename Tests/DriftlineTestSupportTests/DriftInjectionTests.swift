@@ -14,7 +14,9 @@ import Testing
     }
 
     /// The inferences before and after the drift start, by their own `ts`.
-    static func split(_ scenario: TelemetryScenario, seed: UInt64 = 42) throws
+    static func split(
+        _ scenario: TelemetryScenario, seed: UInt64 = 42
+    ) throws
         -> (before: [GeneratedLine], after: [GeneratedLine], all: [GeneratedLine])
     {
         var generator = try TelemetryGenerator(scenario: scenario, seed: seed)
@@ -22,7 +24,8 @@ import Testing
         let inferences = all.filter { $0.type == "inference" }
         let driftStart = scenario.drifts[0].startMs
         return (
-            inferences.filter { $0.event.timestampMs < driftStart }, inferences.filter { $0.event.timestampMs >= driftStart },
+            inferences.filter { $0.event.timestampMs < driftStart },
+            inferences.filter { $0.event.timestampMs >= driftStart },
             all
         )
     }

@@ -18,10 +18,11 @@ let payloadSize = arguments.count > 2 ? arguments[2] : 300
 
 let cluster = try MockKafkaCluster(brokers: 3)
 try cluster.createTopic("telemetry", partitions: partitions)
-let producer = try KafkaProducer(properties: KafkaProperties([
-    "bootstrap.servers": cluster.bootstrapServers, "linger.ms": "20", "batch.num.messages": "10000",
-    "queue.buffering.max.kbytes": "262144", "sticky.partitioning.linger.ms": "0",
-]))
+let producer = try KafkaProducer(
+    properties: KafkaProperties([
+        "bootstrap.servers": cluster.bootstrapServers, "linger.ms": "20", "batch.num.messages": "10000",
+        "queue.buffering.max.kbytes": "262144", "sticky.partitioning.linger.ms": "0",
+    ]))
 let payload = [UInt8](repeating: UInt8(ascii: "x"), count: payloadSize)
 let produceStart = ContinuousClock.now
 for index in 0..<total {
@@ -74,7 +75,8 @@ consumer.stop()
 let result = drain.state.withLock { $0 }
 let elapsed = result.last.map { $0 - result.first! } ?? .zero
 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-print("""
+print(
+    """
     produced \(total) × \(payloadSize) B into \(partitions) partitions in \(produceTime) \
     (delivery failures \(producer.counters.failed))
     consumed \(result.records) records, offset gaps \(result.gaps), in \(String(format: "%.3f", seconds)) s: \

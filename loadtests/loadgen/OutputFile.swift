@@ -1,9 +1,9 @@
 import DriftlineTestSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Why generated lines could not be written.

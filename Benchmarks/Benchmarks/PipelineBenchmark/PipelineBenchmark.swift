@@ -70,7 +70,9 @@ final class PipelineRun: @unchecked Sendable {
         var builder = BaselineBuilder(model: "weld-defect-cls", version: "3.2.0")
         let reader = ReferenceDataReader()
         try! reader.read(ndjson: Data(reference), file: "reference") { builder.addReference($0.features) }
-        try! reader.read(ndjson: Data(test), file: "test") { builder.addTest(prediction: $0.prediction, label: $0.label) }
+        try! reader.read(ndjson: Data(test), file: "test") {
+            builder.addTest(prediction: $0.prediction, label: $0.label)
+        }
         baseline = try! builder.build(latencyBudgetMs: 100)
 
         decoder = try! EventDecoder(mapping: .contract(segmentDimensions: settings.segmentDimensions), symbols: symbols)

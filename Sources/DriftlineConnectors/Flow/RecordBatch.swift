@@ -83,7 +83,10 @@ public struct RecordBatch: Sendable {
     public func forEach(_ body: (Record, UnsafeRawBufferPointer) throws -> Void) rethrows {
         try bytes.withUnsafeBytes { all in
             for record in records {
-                try body(record, UnsafeRawBufferPointer(rebasing: all[record.payloadStart..<(record.payloadStart + record.payloadCount)]))
+                try body(
+                    record,
+                    UnsafeRawBufferPointer(
+                        rebasing: all[record.payloadStart..<(record.payloadStart + record.payloadCount)]))
             }
         }
     }

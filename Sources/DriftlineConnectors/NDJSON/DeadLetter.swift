@@ -19,7 +19,8 @@ public struct DeadLetter: Encodable, Sendable {
     public var at: Int64
 
     /// A dead letter holding a copy of `payload`.
-    public init(code: String, reason: String, source: String, position: Int, payload: UnsafeRawBufferPointer, at: Int64) {
+    public init(code: String, reason: String, source: String, position: Int, payload: UnsafeRawBufferPointer, at: Int64)
+    {
         self.code = code
         self.reason = reason
         self.source = source

@@ -156,7 +156,9 @@ public struct ReferenceDataReader: Sendable {
         return row
     }
 
-    private static func value(ofJSON value: Any, field: String, _ fail: (String) -> ReferenceDataError) throws
+    private static func value(
+        ofJSON value: Any, field: String, _ fail: (String) -> ReferenceDataError
+    ) throws
         -> ReferenceValue
     {
         switch value {

@@ -86,7 +86,8 @@ struct DecodePlan {
                     throw MappingError(
                         code: .invalidPointer,
                         message: "role '\(name)': '\(text)' is not a JSON Pointer (RFC 6901): it must be empty or "
-                            + "start with '/', and '~' must be followed by '0' or '1' (write '~1' for '/', '~0' for '~')")
+                            + "start with '/', and '~' must be followed by '0' or '1' (write '~1' for '/', '~0' for '~')"
+                    )
                 }
                 var node = 0
                 for token in pointer.tokens {
@@ -133,7 +134,9 @@ struct DecodePlan {
         }
     }
 
-    private static func constant(_ text: String, for target: Target, named name: String, symbols: SymbolTable)
+    private static func constant(
+        _ text: String, for target: Target, named name: String, symbols: SymbolTable
+    )
         throws(MappingError) -> Constant
     {
         func invalid(_ expected: String) -> MappingError {

@@ -122,7 +122,9 @@ public final class EventDecoder {
     ///
     /// - Throws: `DecodeError` when the payload is not JSON, not an object, too large, or lacks a
     ///   role its kind requires or holds one of the wrong type; `event` is then left partly filled.
-    public func decode(_ payload: UnsafeRawBufferPointer, context: RecordContext, into event: inout Event)
+    public func decode(
+        _ payload: UnsafeRawBufferPointer, context: RecordContext, into event: inout Event
+    )
         throws(DecodeError)
     {
         guard payload.count <= maxPayloadBytes else {
@@ -188,7 +190,9 @@ public final class EventDecoder {
     // MARK: - The pass
 
     /// Visits the value at the scanner's position, which plan node `index` describes.
-    private func visitValue(_ index: Int, _ s: inout JSONScanner, _ event: inout Event, _ state: inout PassState)
+    private func visitValue(
+        _ index: Int, _ s: inout JSONScanner, _ event: inout Event, _ state: inout PassState
+    )
         throws(JSONScanner.Failure)
     {
         let node = nodes[index]
@@ -215,7 +219,9 @@ public final class EventDecoder {
         }
     }
 
-    private func readScalar(_ s: inout JSONScanner, _ start: JSONScanner.ValueStart) throws(JSONScanner.Failure)
+    private func readScalar(
+        _ s: inout JSONScanner, _ start: JSONScanner.ValueStart
+    ) throws(JSONScanner.Failure)
         -> Scalar
     {
         switch start {
@@ -274,8 +280,9 @@ public final class EventDecoder {
                 let found: StaticString = kind == .object ? "object" : "array"
                 let range = s.position..<s.position + 1
                 if let feature {
-                    note(.wrongType, DecodePlan.Target(role: .features), "number, string, boolean or null", found, range,
-                         feature: feature, &state)
+                    note(
+                        .wrongType, DecodePlan.Target(role: .features), "number, string, boolean or null", found, range,
+                        feature: feature, &state)
                 }
                 if dimension >= 0 {
                     note(.wrongType, DecodePlan.Target(role: .segment), "string or integer", found, range, &state)
@@ -287,13 +294,16 @@ public final class EventDecoder {
             let range = start..<s.position
             if let feature { addFeature(feature, value(of: scalar, &event), &event) }
             if dimension >= 0 {
-                if let symbol = symbol(scalar, slot: slot(of: DecodePlan.Target(role: .segment, dimension: Int32(dimension)))) {
+                if let symbol = symbol(
+                    scalar, slot: slot(of: DecodePlan.Target(role: .segment, dimension: Int32(dimension))))
+                {
                     event.segment[dimension] = symbol
                 } else if case .null = scalar {
                     event.segment[dimension] = nil
                 } else {
-                    note(.wrongType, DecodePlan.Target(role: .segment), "string or integer", scalar.typeName, range,
-                         &state)
+                    note(
+                        .wrongType, DecodePlan.Target(role: .segment), "string or integer", scalar.typeName, range,
+                        &state)
                 }
             }
             if child >= 0 { applyScalar(scalar, at: nodes[child], range, &event, &state) }
@@ -537,7 +547,8 @@ public final class EventDecoder {
     private static func appendText(_ bytes: UnsafeRawBufferPointer, _ event: inout Event) -> TextSlice {
         let offset = Int32(event.text.count)
         event.text.append(
-            contentsOf: UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count))
+            contentsOf: UnsafeBufferPointer(
+                start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count))
         return TextSlice(offset: offset, count: Int32(bytes.count))
     }
 
@@ -586,8 +597,9 @@ public final class EventDecoder {
         _ range: Range<Int>, feature: Symbol? = nil, _ state: inout PassState
     ) {
         if state.problem == nil {
-            state.problem = Problem(code: code, target: target, expected: expected, found: found, range: range,
-                                    feature: feature)
+            state.problem = Problem(
+                code: code, target: target, expected: expected, found: found, range: range,
+                feature: feature)
         }
     }
 
@@ -642,11 +654,13 @@ public final class EventDecoder {
     private func error(for problem: Problem, payload: UnsafeRawBufferPointer) -> DecodeError {
         var name = "role '\(DecodePlan.name(of: problem.target, dimensions: mapping.segmentDimensions))'"
         if let feature = problem.feature { name = "feature '\(symbols[feature])' of \(name)" }
-        let excerpt = String(decoding: UnsafeRawBufferPointer(rebasing: payload[problem.range.prefix(64)]), as: UTF8.self)
+        let excerpt = String(
+            decoding: UnsafeRawBufferPointer(rebasing: payload[problem.range.prefix(64)]), as: UTF8.self)
         let message: String
         switch problem.code {
         case .unknownKind:
-            message = "\(name) (\(source(of: problem.target))): unknown event kind \(excerpt), expected \(problem.expected)"
+            message =
+                "\(name) (\(source(of: problem.target))): unknown event kind \(excerpt), expected \(problem.expected)"
         case .invalidTimestamp:
             message = "\(name) (\(source(of: problem.target))): \(excerpt) is not \(problem.expected)"
         default:

@@ -22,7 +22,8 @@ struct JSONPointer: Equatable {
                 guard i + 1 < utf8.count, utf8[i + 1] == UInt8(ascii: "0") || utf8[i + 1] == UInt8(ascii: "1") else {
                     return nil
                 }
-                tokens[tokens.count - 1].append(utf8[i + 1] == UInt8(ascii: "0") ? UInt8(ascii: "~") : UInt8(ascii: "/"))
+                tokens[tokens.count - 1].append(
+                    utf8[i + 1] == UInt8(ascii: "0") ? UInt8(ascii: "~") : UInt8(ascii: "/"))
                 i += 1
             } else {
                 tokens[tokens.count - 1].append(b)

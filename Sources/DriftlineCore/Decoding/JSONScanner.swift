@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A one-pass byte scanner over one JSON document, validating as strictly as a full parser.
@@ -119,7 +119,8 @@ struct JSONScanner {
     @inline(never)
     private func noValue() -> Failure {
         position >= count
-            ? fail("unexpected end of document, expected a value", at: position) : fail("expected a value", at: position)
+            ? fail("unexpected end of document, expected a value", at: position)
+            : fail("expected a value", at: position)
     }
 
     /// Fails unless only whitespace is left.
@@ -200,7 +201,9 @@ struct JSONScanner {
             depth -= 1
             return false
         default:
-            throw fail(position >= count ? "unexpected end of document in an array" : "expected ',' or ']' in an array", at: position)
+            throw fail(
+                position >= count ? "unexpected end of document in an array" : "expected ',' or ']' in an array",
+                at: position)
         }
     }
 
@@ -262,7 +265,8 @@ struct JSONScanner {
         let start = position + 1
         var p = start
         while p + 8 <= count {
-            let special = Self.specialBytes(UInt64(littleEndian: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)))
+            let special = Self.specialBytes(
+                UInt64(littleEndian: UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)))
             if special != 0 {
                 p += special.trailingZeroBitCount >> 3
                 if base[p] == UInt8(ascii: "\"") {
@@ -336,7 +340,9 @@ struct JSONScanner {
     }
 
     /// The rest of a string that holds a backslash; the bytes before it are `start..<position`.
-    private mutating func scanEscapedString(from start: Int, unescape: Bool) throws(Failure)
+    private mutating func scanEscapedString(
+        from start: Int, unescape: Bool
+    ) throws(Failure)
         -> UnsafeRawBufferPointer
     {
         var written = 0
@@ -401,7 +407,9 @@ struct JSONScanner {
             }
             return unescape ? Self.writeUTF8(scalar, to: out) : 0
         default:
-            throw fail(position + 1 >= count ? "unexpected end of document in a string" : "invalid escape sequence", at: escapeStart)
+            throw fail(
+                position + 1 >= count ? "unexpected end of document in a string" : "invalid escape sequence",
+                at: escapeStart)
         }
         position += 2
         if unescape { out.pointee = simple }

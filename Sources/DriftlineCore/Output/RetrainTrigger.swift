@@ -10,7 +10,9 @@ public struct RetrainTrigger: Equatable, Sendable {
         /// The key's segment in `alert_id` form.
         public var segment: String
 
-        public init(rule: String, metric: RuleMetric, feature: String?, value: Double, threshold: Double, segment: String) {
+        public init(
+            rule: String, metric: RuleMetric, feature: String?, value: Double, threshold: Double, segment: String
+        ) {
             self.rule = rule
             self.metric = metric
             self.feature = feature

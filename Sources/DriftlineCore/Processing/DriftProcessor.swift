@@ -52,7 +52,8 @@ public final class DriftProcessor {
         var dimensionSets: [[Int]] = []
         for set in settings.keySets {
             guard set.count <= KeySpace.maxDimensions else {
-                throw ProcessorError(.invalidSettings, "key set \(set) has more than \(KeySpace.maxDimensions) dimensions")
+                throw ProcessorError(
+                    .invalidSettings, "key set \(set) has more than \(KeySpace.maxDimensions) dimensions")
             }
             dimensionSets.append(
                 try set.map { (name: String) throws(ProcessorError) -> Int in
@@ -272,7 +273,9 @@ public final class DriftProcessor {
         } else if case .number(let x) = event.label {
             labelValue = x
         }
-        guard labelClass >= 0 || !labelValue.isNaN else { return .rejected("label value does not fit the model's task") }
+        guard labelClass >= 0 || !labelValue.isNaN else {
+            return .rejected("label value does not fit the model's task")
+        }
         var counted = false
         for keyID in keyIDs where keyID >= 0 {
             let key = keys.all[Int(keyID)]
@@ -319,9 +322,13 @@ public final class DriftProcessor {
     }
 
     private func missingDimensionsReason(_ event: Event) -> String {
-        let have = Set(settings.segmentDimensions.indices.filter { event.segment[$0] != nil }.map { settings.segmentDimensions[$0] })
+        let have = Set(
+            settings.segmentDimensions.indices.filter { event.segment[$0] != nil }.map {
+                settings.segmentDimensions[$0]
+            })
         let wanted = settings.keySets.map { "[" + $0.joined(separator: ",") + "]" }.joined(separator: " ")
-        return "segment has \(have.isEmpty ? "no dimensions" : have.sorted().joined(separator: ",")); every key set needs more: \(wanted)"
+        return
+            "segment has \(have.isEmpty ? "no dimensions" : have.sorted().joined(separator: ",")); every key set needs more: \(wanted)"
     }
 
     /// The window of `key` starting at `start`, opened if needed; nil when it is past the allowed lateness.
@@ -467,7 +474,8 @@ public final class DriftProcessor {
                 result, keyID: window.key.id, phase: phase, featureSamples: featureSamples, now: now,
                 alerts: &output.alerts, reasons: &reasons)
             guard !reasons.isEmpty else { continue }
-            if let index = triggers.firstIndex(where: { $0.profile === window.key.profile && $0.start == window.start }) {
+            if let index = triggers.firstIndex(where: { $0.profile === window.key.profile && $0.start == window.start })
+            {
                 triggers[index].reasons += reasons
                 triggers[index].labelHorizonOnly = triggers[index].labelHorizonOnly && phase == .labelHorizon
             } else {
@@ -489,7 +497,8 @@ public final class DriftProcessor {
             psi = baseline.features.enumerated().map { slot, feature in
                 let offset = profile.binOffsets[slot]
                 let value = PSI.value(
-                    expected: feature.expected, actualCounts: window.bins(offset: offset, count: feature.expected.count))
+                    expected: feature.expected, actualCounts: window.bins(offset: offset, count: feature.expected.count)
+                )
                 return FeatureMetric(feature: feature.name, value: value)
             }
         }
@@ -525,7 +534,8 @@ public final class DriftProcessor {
             model: symbols[profile.model], version: symbols[profile.version], segment: window.key.segment,
             revision: window.revisions, start: window.start, end: window.end, count: count, psi: psi,
             missingRate: missing, accuracy: accuracy, latency: window.latencyResult(),
-            throughputPerSecond: Double(count) / (Double(settings.window.size) / 1000), resources: ResourceSamples.stats(allHosts),
+            throughputPerSecond: Double(count) / (Double(settings.window.size) / 1000),
+            resources: ResourceSamples.stats(allHosts),
             resourcesByHost: byHost)
     }
 }

@@ -75,7 +75,8 @@ struct LabelJoin {
         let position = index[slot] - 1 - base
         let entry = entries[position]
         let stored = requestBytes.withUnsafeBytes { all in
-            UnsafeRawBufferPointer(rebasing: all[(entry.requestOffset - byteBase)..<(entry.requestOffset - byteBase + entry.requestCount)])
+            UnsafeRawBufferPointer(
+                rebasing: all[(entry.requestOffset - byteBase)..<(entry.requestOffset - byteBase + entry.requestCount)])
         }
         guard stored.elementsEqual(requestID) else { return nil }
         removeSlot(slot)

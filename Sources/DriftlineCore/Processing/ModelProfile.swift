@@ -110,7 +110,8 @@ final class ModelProfile {
         let binning = binnings[slot]
         if binning.edgeCount >= 0 {
             guard case .number(let x) = value else { return nil }
-            let featureEdges = UnsafeBufferPointer(rebasing: edges[binning.edgeOffset..<(binning.edgeOffset + binning.edgeCount)])
+            let featureEdges = UnsafeBufferPointer(
+                rebasing: edges[binning.edgeOffset..<(binning.edgeOffset + binning.edgeCount)])
             return NumericBinner.bin(x, edges: featureEdges).map { binning.binOffset + $0 }
         }
         switch value {

@@ -76,7 +76,8 @@ final class WindowState {
                 numberOfSignificantValueDigits: .three)
         }
         let micros = (milliseconds * 1000).rounded()
-        let value = micros < 1 ? 1 : (micros > Double(Self.latencyHighestMicros) ? Self.latencyHighestMicros : UInt64(micros))
+        let value =
+            micros < 1 ? 1 : (micros > Double(Self.latencyHighestMicros) ? Self.latencyHighestMicros : UInt64(micros))
         _ = latency!.record(value)
         if milliseconds > latencyMax { latencyMax = milliseconds }
         latencySamples += 1
@@ -152,7 +153,8 @@ struct ResourceSamples {
             let rank = Int((0.95 * Double(sorted.count)).rounded(.up))
             stats.append(
                 ResourceStat(
-                    field: fields[index], mean: sorted.reduce(0, +) / Double(sorted.count), max: sorted[sorted.count - 1],
+                    field: fields[index], mean: sorted.reduce(0, +) / Double(sorted.count),
+                    max: sorted[sorted.count - 1],
                     p95: sorted[max(rank, 1) - 1], samples: sorted.count))
         }
         return stats

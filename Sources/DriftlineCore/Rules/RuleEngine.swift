@@ -35,7 +35,8 @@ public struct RuleEngine: Sendable {
     /// Judges `result` of key `keyID` in `phase`; appends transitions to `alerts` and the reasons of
     /// retrain-marked firings to `reasons`.
     public mutating func judge(
-        _ result: WindowResult, keyID: Int, phase: Phase, featureSamples: [String: Int], now: Int64, alerts: inout [Alert], reasons: inout [RetrainTrigger.Reason]
+        _ result: WindowResult, keyID: Int, phase: Phase, featureSamples: [String: Int], now: Int64,
+        alerts: inout [Alert], reasons: inout [RetrainTrigger.Reason]
     ) {
         for (index, rule) in rules.enumerated() where (rule.metric == .accuracyGap) == (phase == .labelHorizon) {
             for (feature, value, samples) in Self.observations(
@@ -44,7 +45,8 @@ public struct RuleEngine: Sendable {
                 let stateKey = StateKey(rule: index, key: keyID, feature: feature)
                 var state = states[stateKey] ?? State()
                 let breach = rule.direction == .above ? value > rule.threshold : value < rule.threshold
-                let recovered = rule.direction == .above ? value <= rule.resolveThreshold : value >= rule.resolveThreshold
+                let recovered =
+                    rule.direction == .above ? value <= rule.resolveThreshold : value >= rule.resolveThreshold
                 var transition: Alert.State?
                 if breach {
                     state.streak += 1

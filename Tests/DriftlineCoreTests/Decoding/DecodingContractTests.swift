@@ -6,7 +6,8 @@ import Testing
 @Suite struct DecodingContractTests {
     @Test func inferenceExampleDecodesToItsValues() throws {
         let harness = try DecodingHarness(.contract(segmentDimensions: ["line", "device", "batch"]))
-        let event = try harness.decode("""
+        let event = try harness.decode(
+            """
             {
               "type": "inference",
               "model": "weld-defect-cls",
@@ -39,7 +40,8 @@ import Testing
 
     @Test func labelExampleDecodesToItsValues() throws {
         let harness = try DecodingHarness()
-        let event = try harness.decode("""
+        let event = try harness.decode(
+            """
             {"type": "label", "model": "weld-defect-cls", "request_id": "r-000123",
              "ts": "2026-11-26T04:10:00Z", "label": "defect"}
             """)
@@ -56,7 +58,8 @@ import Testing
 
     @Test func resourceExampleDecodesToItsValues() throws {
         let harness = try DecodingHarness()
-        let event = try harness.decode("""
+        let event = try harness.decode(
+            """
             {"type": "resource", "model": "weld-defect-cls", "version": "3.2.0",
              "host": "edge-03", "ts": "2026-11-26T03:55:00Z",
              "cpu_pct": 63.5, "mem_mb": 1830.0, "gpu_pct": 41.0, "gpu_mem_mb": 2210.0}
@@ -73,20 +76,23 @@ import Testing
 
     @Test func featureValuesOfEveryJSONTypeAreKeptAsTheContractSays() throws {
         let harness = try DecodingHarness()
-        let event = try harness.decode("""
+        let event = try harness.decode(
+            """
             {"type":"inference","model":"m","version":"1","ts":0,
              "features":{"n":-1.5e2,"s":"a\\"b\\u00e9","t":true,"f":false,"z":null,"i":7,"n":3}}
             """)
         // A repeated name keeps its first place and takes the last value, as a parsed dictionary would.
         #expect(event.features.map { harness.symbols[$0.name] } == ["n", "s", "t", "f", "z", "i"])
-        #expect(harness.features(event) == [
-            "n": "3.0", "s": "'a\"bé'", "t": "'true'", "f": "'false'", "z": "missing", "i": "7.0",
-        ])
+        #expect(
+            harness.features(event) == [
+                "n": "3.0", "s": "'a\"bé'", "t": "'true'", "f": "'false'", "z": "missing", "i": "7.0",
+            ])
     }
 
     @Test func integerKeysAreKeptAsTheirText() throws {
         let harness = try DecodingHarness()
-        let event = try harness.decode("""
+        let event = try harness.decode(
+            """
             {"type":"inference","model":42,"version":-7,"ts":1795665300123,"request_id":123,
              "segment":{"line":3,"device":"d"},"prediction":1,"label":true}
             """)
@@ -101,7 +107,8 @@ import Testing
 
     @Test func theSameDecoderReusesTheEventWithoutLeftovers() throws {
         let harness = try DecodingHarness()
-        _ = try harness.decode("""
+        _ = try harness.decode(
+            """
             {"type":"inference","model":"a","version":"1","ts":5,"score":0.5,"segment":{"line":"L1"},
              "features":{"x":1,"y":"q"}}
             """)
@@ -115,7 +122,8 @@ import Testing
 
     @Test func aSecondSightOfTheSameStringsGivesTheSameSymbols() throws {
         let harness = try DecodingHarness()
-        let payload = #"{"type":"inference","model":"m","version":"v","ts":1,"features":{"a":1,"b":2},"segment":{"line":"L"}}"#
+        let payload =
+            #"{"type":"inference","model":"m","version":"v","ts":1,"features":{"a":1,"b":2},"segment":{"line":"L"}}"#
         let first = try harness.decode(payload)
         let interned = harness.symbols.count
         let second = try harness.decode(payload)

@@ -7,14 +7,19 @@ import Testing
     static let valid = #"{"type":"inference","model":"m","version":"1","ts":"2026-11-26T03:55:00Z""#
 
     @Test(arguments: [
-        (#"{"type":"inference","model":"m","version":"1","ts":0,}"#, DecodeError.Code.invalidJSON,
-         "at byte 53: expected a member name"),
+        (
+            #"{"type":"inference","model":"m","version":"1","ts":0,}"#, DecodeError.Code.invalidJSON,
+            "at byte 53: expected a member name"
+        ),
         (#"{"model":"m\u0041","x":tru}"#, .invalidJSON, "invalid literal"),
         ("", .invalidJSON, "byte 0"),
         (#"{"a":"\ud800"}"#, .invalidJSON, "surrogate"),
         (#"[{"type":"inference"}]"#, .notAnObject, "not an object"),
         (#""inference""#, .notAnObject, "not an object"),
-        (#"{"model":"m","version":"1","ts":0}"#, .missingRole, "missing role 'type' (at '/type'); set the source's fixed kind"),
+        (
+            #"{"model":"m","version":"1","ts":0}"#, .missingRole,
+            "missing role 'type' (at '/type'); set the source's fixed kind"
+        ),
         (#"{"type":"inference","version":"1","ts":0}"#, .missingRole, "missing role 'model' (at '/model')"),
         (#"{"type":"inference","model":"m","ts":0}"#, .missingRole, "missing role 'version'"),
         (#"{"type":"inference","model":"m","version":"1"}"#, .missingRole, "missing role 'ts'"),
@@ -22,22 +27,44 @@ import Testing
         (#"{"type":"label","model":"m","ts":0,"label":"ok"}"#, .missingRole, "missing role 'request_id'"),
         (#"{"type":"label","model":"m","ts":0,"request_id":"r","label":null}"#, .missingRole, "missing role 'label'"),
         (#"{"type":"resource","model":"m","ts":0}"#, .missingRole, "missing role 'version'"),
-        (#"{"type":"inference","model":"m","version":"1","ts":0,"score":"high"}"#, .wrongType,
-         "role 'score' (at '/score'): expected number, found string"),
-        (#"{"type":"inference","model":{"id":1},"version":"1","ts":0}"#, .wrongType,
-         "role 'model' (at '/model'): expected string or integer, found object"),
-        (#"{"type":"inference","model":"m","version":1.5,"ts":0}"#, .wrongType, "role 'version' (at '/version'): expected string or integer, found number"),
-        (#"{"type":"inference","model":"m","version":"1","ts":0,"features":[1]}"#, .wrongType, "expected object, found array"),
-        (#"{"type":"inference","model":"m","version":"1","ts":0,"features":{"x":[1]}}"#, .wrongType,
-         "feature 'x' of role 'features'"),
-        (#"{"type":"inference","model":"m","version":"1","ts":0,"segment":{"line":true}}"#, .wrongType, "role 'segment'"),
+        (
+            #"{"type":"inference","model":"m","version":"1","ts":0,"score":"high"}"#, .wrongType,
+            "role 'score' (at '/score'): expected number, found string"
+        ),
+        (
+            #"{"type":"inference","model":{"id":1},"version":"1","ts":0}"#, .wrongType,
+            "role 'model' (at '/model'): expected string or integer, found object"
+        ),
+        (
+            #"{"type":"inference","model":"m","version":1.5,"ts":0}"#, .wrongType,
+            "role 'version' (at '/version'): expected string or integer, found number"
+        ),
+        (
+            #"{"type":"inference","model":"m","version":"1","ts":0,"features":[1]}"#, .wrongType,
+            "expected object, found array"
+        ),
+        (
+            #"{"type":"inference","model":"m","version":"1","ts":0,"features":{"x":[1]}}"#, .wrongType,
+            "feature 'x' of role 'features'"
+        ),
+        (
+            #"{"type":"inference","model":"m","version":"1","ts":0,"segment":{"line":true}}"#, .wrongType,
+            "role 'segment'"
+        ),
         (#"{"type":"inference","model":"m","version":"1","ts":true}"#, .wrongType, "role 'ts'"),
-        (#"{"type":"inference","model":"m","version":"1","ts":"2026-02-30T00:00:00Z"}"#, .invalidTimestamp,
-         "\"2026-02-30T00:00:00Z\" is not an RFC 3339 timestamp"),
+        (
+            #"{"type":"inference","model":"m","version":"1","ts":"2026-02-30T00:00:00Z"}"#, .invalidTimestamp,
+            "\"2026-02-30T00:00:00Z\" is not an RFC 3339 timestamp"
+        ),
         (#"{"type":"inference","model":"m","version":"1","ts":1.5}"#, .invalidTimestamp, "integer epoch milliseconds"),
-        (#"{"type":"inference","model":"m","version":"1","ts":99999999999999999999}"#, .invalidTimestamp, "integer epoch"),
-        (#"{"type":"prediction","model":"m","version":"1","ts":0}"#, .unknownKind,
-         "unknown event kind \"prediction\", expected inference, label or resource"),
+        (
+            #"{"type":"inference","model":"m","version":"1","ts":99999999999999999999}"#, .invalidTimestamp,
+            "integer epoch"
+        ),
+        (
+            #"{"type":"prediction","model":"m","version":"1","ts":0}"#, .unknownKind,
+            "unknown event kind \"prediction\", expected inference, label or resource"
+        ),
         (#"{"type":"inference","model":"m","version":"1","ts":1e999}"#, .invalidJSON, "out of the range"),
     ])
     func badPayloadsFailWithTheirCodeAndAReason(payload: String, code: DecodeError.Code, reason: String) throws {

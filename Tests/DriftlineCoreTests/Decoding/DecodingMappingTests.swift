@@ -15,7 +15,8 @@ import Testing
         mapping.segment = .pointer("/where")
         mapping.segmentFields = ["cell": .pointer("/meta/cell")]
         let harness = try DecodingHarness(mapping)
-        let event = try harness.decode("""
+        let event = try harness.decode(
+            """
             {"timing":[{"ms":1},{"ms":17.5},{"ms":3}],
              "meta":{"model_id":"press-ctl","a/b":"9","t~s":"2024-02-29T12:00:00+01:00","cell":"C2","skip":[{"x":[]}]},
              "where":{"line":"L1","cell":"ignored"},

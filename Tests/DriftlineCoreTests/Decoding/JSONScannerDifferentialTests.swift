@@ -59,7 +59,8 @@ import Testing
                     Self.isTrailingComma(document, at: failure.offset)
                         || Self.isReplacedOutOfRangeNumber(document, failure)
                         || document.prefix(4).contains(0),
-                    "only Foundation accepts: \(failure.reason) at \(failure.offset) in \(Self.excerpt(document, around: failure.offset))")
+                    "only Foundation accepts: \(failure.reason) at \(failure.offset) in \(Self.excerpt(document, around: failure.offset))"
+                )
             }
         }
         // The corpus exercises both sides (counts depend only on the seed).
@@ -69,7 +70,9 @@ import Testing
 
     @Test(arguments: [511, 512, 513])
     func nestingIsLimitedAtTheSameDepthAsFoundation(depth: Int) {
-        let document = Array(("{\"a\":" + String(repeating: "[", count: depth - 1) + String(repeating: "]", count: depth - 1) + "}").utf8)
+        let document = Array(
+            ("{\"a\":" + String(repeating: "[", count: depth - 1) + String(repeating: "]", count: depth - 1) + "}").utf8
+        )
         let ours = (try? JSONTree.scan(document).get()) != nil
         #expect(ours == (JSONTree.foundation(document) != nil))
         #expect(ours == (depth <= JSONScanner.maxDepth))
@@ -93,7 +96,8 @@ import Testing
     }
 
     static func isTrailingComma(_ document: [UInt8], at offset: Int) -> Bool {
-        guard offset < document.count, document[offset] == UInt8(ascii: "}") || document[offset] == UInt8(ascii: "]") else {
+        guard offset < document.count, document[offset] == UInt8(ascii: "}") || document[offset] == UInt8(ascii: "]")
+        else {
             return false
         }
         var i = offset - 1
@@ -127,7 +131,9 @@ struct JSONGenerator {
 
     private mutating func whitespace(_ out: inout [UInt8]) {
         guard chance(30) else { return }
-        for _ in 0..<Int.random(in: 1...3, using: &random) { out.append([0x20, 0x09, 0x0A, 0x0D].randomElement(using: &random)!) }
+        for _ in 0..<Int.random(in: 1...3, using: &random) {
+            out.append([0x20, 0x09, 0x0A, 0x0D].randomElement(using: &random)!)
+        }
     }
 
     private mutating func object(_ out: inout [UInt8], depth: Int) {
@@ -169,10 +175,15 @@ struct JSONGenerator {
         out.append(UInt8(ascii: "\""))
         for _ in 0..<Int.random(in: 0...8, using: &random) {
             switch Int.random(in: 0..<12, using: &random) {
-            case 0: out.append(contentsOf: ["\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t"].randomElement(using: &random)!.utf8)
+            case 0:
+                out.append(
+                    contentsOf: ["\\\"", "\\\\", "\\/", "\\b", "\\f", "\\n", "\\r", "\\t"].randomElement(
+                        using: &random)!.utf8)
             case 1:
-                let scalar = [0x0000, 0x001F, 0x007F, 0x00E9, 0x20AC, 0xFFFF, Int.random(in: 0...0xD7FF, using: &random)]
-                    .randomElement(using: &random)!
+                let scalar = [
+                    0x0000, 0x001F, 0x007F, 0x00E9, 0x20AC, 0xFFFF, Int.random(in: 0...0xD7FF, using: &random),
+                ]
+                .randomElement(using: &random)!
                 out.append(contentsOf: hexEscape(scalar).utf8)
             case 2:
                 let high = Int.random(in: 0xD800...0xDBFF, using: &random)
@@ -200,13 +211,23 @@ struct JSONGenerator {
         var text = chance(30) ? "-" : ""
         text += chance(20) ? "0" : String(Int.random(in: 1...Int(Int32.max), using: &random))
         if chance(40) {
-            text += "." + (0..<Int.random(in: 1...20, using: &random)).map { _ in String(Int.random(in: 0...9, using: &random)) }.joined()
+            text +=
+                "."
+                + (0..<Int.random(in: 1...20, using: &random)).map { _ in String(Int.random(in: 0...9, using: &random))
+                }.joined()
         }
-        if chance(30) { text += ["e", "E"].randomElement(using: &random)! + ["", "+", "-"].randomElement(using: &random)! + String(Int.random(in: 0...330, using: &random)) }
+        if chance(30) {
+            text +=
+                ["e", "E"].randomElement(using: &random)! + ["", "+", "-"].randomElement(using: &random)!
+                + String(Int.random(in: 0...330, using: &random))
+        }
         out.append(contentsOf: text.utf8)
     }
 
-    static let interestingBytes: [UInt8] = Array("\"\\{}[],:0123456789eE-+.utnfl /".utf8) + [0x00, 0x09, 0x0A, 0x1F, 0x7F, 0x80, 0xBF, 0xC3, 0xED, 0xF0, 0xF4, 0xFF]
+    static let interestingBytes: [UInt8] =
+        Array("\"\\{}[],:0123456789eE-+.utnfl /".utf8) + [
+            0x00, 0x09, 0x0A, 0x1F, 0x7F, 0x80, 0xBF, 0xC3, 0xED, 0xF0, 0xF4, 0xFF,
+        ]
 
     mutating func mutate(_ document: inout [UInt8]) {
         guard !document.isEmpty else { return }

@@ -16,7 +16,9 @@ indirect enum JSONTree: Equatable, CustomStringConvertible {
     var description: String {
         switch self {
         case .object(let members):
-            "{" + members.map { "\(String(decoding: $0.key, as: UTF8.self)): \($0.value)" }.sorted().joined(separator: ", ") + "}"
+            "{"
+                + members.map { "\(String(decoding: $0.key, as: UTF8.self)): \($0.value)" }.sorted().joined(
+                    separator: ", ") + "}"
         case .array(let elements): "[" + elements.map(\.description).joined(separator: ", ") + "]"
         case .string(let bytes): "\"\(String(decoding: bytes, as: UTF8.self))\""
         case .number(let bits): "\(Double(bitPattern: bits))"

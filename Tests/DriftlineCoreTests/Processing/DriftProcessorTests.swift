@@ -34,7 +34,8 @@ import Testing
         // c: a=2, b=1, other=0 of 3 present; a = [2/3, 1/3, ε], e = [0.5, 0.5, ε]:
         // (1/6)·ln(4/3) + (−1/6)·ln(2/3) + 0 = 0.0479470 + 0.0675775 = 0.1155245
         #expect(abs(psi[1].value! - 0.1155245) < 1e-6)
-        #expect(result.missingRate == [FeatureMetric(feature: "x", value: 0), FeatureMetric(feature: "c", value: 0.25)])
+        #expect(
+            result.missingRate == [FeatureMetric(feature: "x", value: 0), FeatureMetric(feature: "c", value: 0.25)])
         #expect(abs(result.throughputPerSecond - 4.0 / 60) < 1e-12)
     }
 
@@ -145,7 +146,8 @@ import Testing
             for i in 0..<10 {
                 let right = i < (window < 3 ? 8 : 9)
                 try h.feed(
-                    H.inference(ts: Int64(window) * Self.minute + Int64(i) * 1_000, x: 1, prediction: "ok",
+                    H.inference(
+                        ts: Int64(window) * Self.minute + Int64(i) * 1_000, x: 1, prediction: "ok",
                         label: right ? "ok" : "defect"))
             }
         }
@@ -166,7 +168,8 @@ import Testing
         for window in 0..<3 {
             for i in 0..<10 {
                 try h.feed(
-                    H.inference(ts: Int64(window) * Self.minute + Int64(i) * 1_000, x: 1, prediction: "ok",
+                    H.inference(
+                        ts: Int64(window) * Self.minute + Int64(i) * 1_000, x: 1, prediction: "ok",
                         label: "defect"))
             }
         }
@@ -201,7 +204,9 @@ import Testing
         for (i, v) in values.enumerated() { try h.feed(H.inference(ts: Int64(i), x: 1, latency: Double(v))) }
         h.finish()
         let latency = try #require(h.results[0].latency)
-        for (measured, expected) in [(latency.p50, 500.0), (latency.p90, 900), (latency.p95, 950), (latency.p99, 990), (latency.p999, 999)] {
+        for (measured, expected) in [
+            (latency.p50, 500.0), (latency.p90, 900), (latency.p95, 950), (latency.p99, 990), (latency.p999, 999),
+        ] {
             #expect(abs(measured - expected) / expected <= 0.001, "\(measured) vs \(expected)")
         }
         #expect(latency.max == 1000)
@@ -223,7 +228,8 @@ import Testing
         let h = try H(Self.settings())
         for (i, cpu) in [10.0, 20, 30, 40].enumerated() {
             try h.feed(
-                "{\"type\":\"resource\",\"model\":\"m\",\"version\":\"1\",\"host\":\"h\(i % 2)\",\"ts\":\(i * 1000),\"cpu_pct\":\(cpu)}")
+                "{\"type\":\"resource\",\"model\":\"m\",\"version\":\"1\",\"host\":\"h\(i % 2)\",\"ts\":\(i * 1000),\"cpu_pct\":\(cpu)}"
+            )
         }
         h.finish()
         let result = try #require(h.results.first)
@@ -231,7 +237,8 @@ import Testing
         #expect(result.resources == [ResourceStat(field: "cpu_pct", mean: 25, max: 40, p95: 40, samples: 4)])
         // h0: 10, 30; h1: 20, 40.
         #expect(result.resourcesByHost.map(\.host) == ["h0", "h1"])
-        #expect(result.resourcesByHost[0].stats == [ResourceStat(field: "cpu_pct", mean: 20, max: 30, p95: 30, samples: 2)])
+        #expect(
+            result.resourcesByHost[0].stats == [ResourceStat(field: "cpu_pct", mean: 20, max: 30, p95: 30, samples: 2)])
         #expect(result.count == 0)
     }
 

@@ -1,13 +1,15 @@
-@testable import DriftlineCore
 import PropertyBased
 import Testing
+
+@testable import DriftlineCore
 
 @Suite struct LabelJoinTests {
     /// Random adds, takes and expiries against a plain dictionary model of the same rules.
     @Test func behavesLikeADictionaryOfWaitingInferences() async {
         await propertyCheck(count: 60, input: Gen.int(in: 0...Int.max)) { seed in
             var random = Xorshift(seed: UInt64(seed) | 1)
-            let profile = try! ModelProfile(model: Symbol(id: 0), version: Symbol(id: 1), baseline: nil, symbols: SymbolTable())
+            let profile = try! ModelProfile(
+                model: Symbol(id: 0), version: Symbol(id: 1), baseline: nil, symbols: SymbolTable())
             let capacity = 64
             var join = LabelJoin(capacity: capacity, keysPerEntry: 1)
             // Model: request id -> timestamp, plus arrival order for capacity eviction.
@@ -19,11 +21,18 @@ import Testing
                 let id = "r\(random.next() % 200)"
                 switch random.next() % 4 {
                 case 0, 1:
-                    if waiting[id] != nil { order.removeAll { $0 == id } }
-                    else if waiting.count >= capacity { waiting[order.removeFirst()] = nil }
+                    if waiting[id] != nil {
+                        order.removeAll { $0 == id }
+                    } else if waiting.count >= capacity {
+                        waiting[order.removeFirst()] = nil
+                    }
                     waiting[id] = clock
                     order.append(id)
-                    _ = id.withBytes { join.add(model: Symbol(id: 0), requestID: $0, timestamp: clock, profile: profile, predictedClass: 0, predictedValue: .nan, keys: [0]) }
+                    _ = id.withBytes {
+                        join.add(
+                            model: Symbol(id: 0), requestID: $0, timestamp: clock, profile: profile, predictedClass: 0,
+                            predictedValue: .nan, keys: [0])
+                    }
                 case 2:
                     let taken = id.withBytes { join.take(model: Symbol(id: 0), requestID: $0) }
                     #expect((taken?.0.timestamp) == waiting[id])

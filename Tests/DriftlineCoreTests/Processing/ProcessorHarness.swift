@@ -74,7 +74,8 @@ enum TestBaselines {
             model: "m", version: "1",
             features: [
                 .numeric(name: "x", edges: [10], expected: [0.5, 0.5], referenceCount: 100, missingRate: 0),
-                .categorical(name: "c", categories: ["a", "b"], expected: [0.5, 0.5, 0], referenceCount: 100, missingRate: 0),
+                .categorical(
+                    name: "c", categories: ["a", "b"], expected: [0.5, 0.5, 0], referenceCount: 100, missingRate: 0),
             ],
             offline: OfflineMetrics(classes: ["ok", "defect"], classification: ClassificationMetrics(tally)!),
             latencyBudgetMs: 100, binning: .init(method: .quantile, binCount: 2),

@@ -66,9 +66,12 @@ import Testing
             let date = try #require(formatter.date(from: ours), "\(ours)")
             #expect(Int64((date.timeIntervalSince1970 * 1_000).rounded()) == millis, "\(ours)")
             // ... and we read Foundation's text of whole seconds (its fraction printing rounds) the same.
-            let seconds = Date(timeIntervalSince1970: TimeInterval(millis.quotientAndRemainder(dividingBy: 1_000).quotient))
+            let seconds = Date(
+                timeIntervalSince1970: TimeInterval(millis.quotientAndRemainder(dividingBy: 1_000).quotient))
             let foundationText = formatter.string(from: seconds)
-            #expect(Timestamp.parseRFC3339(foundationText) == Int64(seconds.timeIntervalSince1970) * 1_000, "\(foundationText)")
+            #expect(
+                Timestamp.parseRFC3339(foundationText) == Int64(seconds.timeIntervalSince1970) * 1_000,
+                "\(foundationText)")
         }
     }
 

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what Driftline builds and tests against on a fresh Debian machine: librdkafka (and its
+# mock Kafka cluster), libmosquitto and the mosquitto broker, and the outside clients the tests
+# drive (kcat, mosquitto_pub/mosquitto_sub). Safe to run again.
+set -euo pipefail
+
+packages=(librdkafka-dev libmosquitto-dev mosquitto mosquitto-clients kcat)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# The tests start their own broker on a free loopback port; the packaged service is not needed.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet mosquitto 2>/dev/null; then
+    systemctl stop mosquitto || true
+fi
