@@ -36,9 +36,14 @@ final class PipelineRun {
     private var partitions: [PartitionKey: Int] = [:]
     private var partitionKeys: [Int: PartitionKey] = [:]
     private var lastCommit: Int64 = 0
+    private let observer: ((ProcessorOutput) -> Void)?
 
-    init(topology: Topology, baselines: [Baseline], streaming: StreamingConnectors) throws {
+    init(
+        topology: Topology, baselines: [Baseline], streaming: StreamingConnectors,
+        observer: ((ProcessorOutput) -> Void)?
+    ) throws {
         self.topology = topology
+        self.observer = observer
         processor = try DriftProcessor(settings: topology.processorSettings, symbols: symbols, baselines: baselines)
         event = Event(segmentDimensions: topology.segmentDimensions.count)
         outputs = try Outputs(topology.sinks) { target in
@@ -80,7 +85,7 @@ final class PipelineRun {
             takeQueuedBatches(wait: files.isEmpty ? .milliseconds(50) : .zero)
             let now = Pipeline.now()
             processor.tick(now: now)
-            try outputs.write(processor.drain())
+            try emit(processor.drain())
             try outputs.flush()
             if !streams.isEmpty && now - lastCommit >= Pipeline.commitInterval {
                 try commit()
@@ -92,7 +97,7 @@ final class PipelineRun {
             for stream in streams.values { stream.source.stop() }
         } else {
             processor.finish(now: Pipeline.now())
-            try outputs.write(processor.drain())
+            try emit(processor.drain())
             try outputs.flush()
         }
         summary.processor = processor.counters
@@ -101,6 +106,12 @@ final class PipelineRun {
         summary.triggers = outputs.counts.triggers
         summary.elapsedSeconds = Double(Pipeline.now() - start) / 1000
         return summary
+    }
+
+    private func emit(_ output: ProcessorOutput) throws {
+        guard !output.isEmpty else { return }
+        try outputs.write(output)
+        observer?(output)
     }
 
     // MARK: - Sources
@@ -145,7 +156,7 @@ final class PipelineRun {
             case .revoked(let source, let ids, let done):
                 // Hand the partitions over: what they delivered is written, their safe offsets are
                 // committed, and they stop holding the watermark back.
-                try? outputs.write(processor.drain())
+                try? emit(processor.drain())
                 try? outputs.flush()
                 try? commit()
                 let now = Pipeline.now()

@@ -57,6 +57,7 @@ struct LabelJoin {
             evicted += 1
         }
         let sequence = base + entries.count
+        insert(sequence, hash: hash)
         entries.append(
             Pending(
                 model: model, hash: hash, requestOffset: byteBase + requestBytes.count, requestCount: requestID.count,
@@ -64,7 +65,6 @@ struct LabelJoin {
                 keyOffset: (base + entries.count) * keysPerEntry, alive: true))
         requestBytes.append(contentsOf: requestID)
         keyIDs.append(contentsOf: keys)
-        insert(sequence, hash: hash)
         waiting += 1
         return evicted
     }
@@ -127,6 +127,7 @@ struct LabelJoin {
         return nil
     }
 
+    /// Indexes a new entry; call before appending it, so a rebuild does not index it twice.
     private mutating func insert(_ sequence: Int, hash: UInt64) {
         if (waiting + 1) * 2 > index.count { rebuildIndex(size: index.count * 2) }
         var slot = home(hash)

@@ -5,20 +5,21 @@ import Testing
 
 @Suite struct LabelJoinTests {
     /// Random adds, takes and expiries against a plain dictionary model of the same rules.
-    @Test func behavesLikeADictionaryOfWaitingInferences() async {
-        await propertyCheck(count: 60, input: Gen.int(in: 0...Int.max)) { seed in
+    /// Capacities below and above the index's first size (512 waiting), so growth is exercised.
+    @Test(arguments: [64, 2_000])
+    func behavesLikeADictionaryOfWaitingInferences(capacity: Int) async {
+        await propertyCheck(count: 20, input: Gen.int(in: 0...Int.max)) { seed in
             var random = Xorshift(seed: UInt64(seed) | 1)
             let profile = try! ModelProfile(
                 model: Symbol(id: 0), version: Symbol(id: 1), baseline: nil, symbols: SymbolTable())
-            let capacity = 64
             var join = LabelJoin(capacity: capacity, keysPerEntry: 1)
             // Model: request id -> timestamp, plus arrival order for capacity eviction.
             var waiting: [String: Int64] = [:]
             var order: [String] = []
             var clock: Int64 = 0
-            for _ in 0..<2_000 {
+            for _ in 0..<(capacity * 6) {
                 clock += Int64(random.next() % 3)
-                let id = "r\(random.next() % 200)"
+                let id = "r\(random.next() % UInt64(capacity * 3))"
                 switch random.next() % 4 {
                 case 0, 1:
                     if waiting[id] != nil {
@@ -42,7 +43,7 @@ import Testing
                     }
                 default:
                     // Expire from the oldest while older than the horizon, as the join does.
-                    let horizon = clock - 50
+                    let horizon = clock - Int64(capacity)
                     while let first = order.first, waiting[first]! < horizon {
                         waiting[first] = nil
                         order.removeFirst()
