@@ -44,6 +44,8 @@ public final class Pipeline {
                 let file = try RecordWriter(path: path)
                 opened[path] = file
                 return file
+            case .kafka, .mqtt:
+                throw ConnectorError(.cannotOpen, "Kafka and MQTT sinks are not wired into this pipeline yet")
             }
         }
         results = try writer(topology.sinks.results)
@@ -61,6 +63,8 @@ public final class Pipeline {
             switch spec.transport {
             case .file(let path): reader = try LineReader(path: path)
             case .stdin: reader = LineReader(standardInputWithChunkSize: 1 << 20)
+            case .kafka, .mqtt:
+                throw ConnectorError(.cannotOpen, "Kafka and MQTT sources are not wired into this pipeline yet")
             }
             var mapping = spec.mapping
             mapping.fixedKind = spec.fixedKind ?? mapping.fixedKind
