@@ -45,7 +45,10 @@ let package = Package(
         // Topology loading and validation, the runtime that wires sources -> operators -> sinks.
         .target(
             name: "DriftlineEngine",
-            dependencies: ["DriftlineCore", "DriftlineConnectors", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "DriftlineCore", "DriftlineConnectors", "DriftlineKafka", "DriftlineMQTT",
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         // Seeded event generators with drift injection, for tests, the demo and load tests.
         .target(name: "DriftlineTestSupport", dependencies: ["DriftlineCore"]),

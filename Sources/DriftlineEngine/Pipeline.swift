@@ -31,19 +31,15 @@ public final class Pipeline: Sendable {
 
     private let topology: Topology
     private let baselines: [Baseline]
-    private let streaming: StreamingConnectors
     private let observer: (@Sendable (ProcessorOutput) -> Void)?
 
-    /// Prepares to run `topology` with its baselines; `streaming` builds Kafka and MQTT sources and
-    /// sinks (the default builds none: file and standard-input only). `observer` sees every output
-    /// as it is written (the demo prints alerts with it).
+    /// Prepares to run `topology` with its baselines. `observer` sees every output as it is
+    /// written (the demo prints alerts with it).
     public init(
-        topology: Topology, baselines: [Baseline], streaming: StreamingConnectors = StreamingConnectors(),
-        observer: (@Sendable (ProcessorOutput) -> Void)? = nil
+        topology: Topology, baselines: [Baseline], observer: (@Sendable (ProcessorOutput) -> Void)? = nil
     ) {
         self.topology = topology
         self.baselines = baselines
-        self.streaming = streaming
         self.observer = observer
         state = Mutex(State())
     }
@@ -58,7 +54,7 @@ public final class Pipeline: Sendable {
 
     /// Runs until every source has ended, or until `stop()`; returns what happened.
     public func run() throws -> RunSummary {
-        let run = try PipelineRun(topology: topology, baselines: baselines, streaming: streaming, observer: observer)
+        let run = try PipelineRun(topology: topology, baselines: baselines, observer: observer)
         return try run.run(stopRequested: { self.stopRequested })
     }
 

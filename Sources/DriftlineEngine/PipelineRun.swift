@@ -1,5 +1,7 @@
 import DriftlineConnectors
 import DriftlineCore
+import DriftlineKafka
+import Foundation
 
 /// One run of a `Pipeline`, on the calling thread: owns the processor, the decoders, the sinks.
 final class PipelineRun {
@@ -16,6 +18,8 @@ final class PipelineRun {
         var name: String
         var source: any StreamingSource
         var decoder: EventDecoder
+        /// MQTT: the topic templates whose placeholders set roles.
+        var topics: [TopicBinding]
     }
 
     private struct PartitionKey: Hashable {
@@ -38,10 +42,7 @@ final class PipelineRun {
     private var lastCommit: Int64 = 0
     private let observer: ((ProcessorOutput) -> Void)?
 
-    init(
-        topology: Topology, baselines: [Baseline], streaming: StreamingConnectors,
-        observer: ((ProcessorOutput) -> Void)?
-    ) throws {
+    init(topology: Topology, baselines: [Baseline], observer: ((ProcessorOutput) -> Void)?) throws {
         self.topology = topology
         self.observer = observer
         processor = try DriftProcessor(settings: topology.processorSettings, symbols: symbols, baselines: baselines)
@@ -50,6 +51,9 @@ final class PipelineRun {
             switch target {
             case .stdout: return FileSink(RecordWriter())
             case .file(let path): return FileSink(try RecordWriter(path: path))
+            case .kafka(let topic, let connection): return try KafkaSink(topic: topic, connection: connection)
+            case .mqtt(let topic, let connection, let statusPrefix):
+                return try MQTTOutputSink(topic: topic, connection: connection, statusPrefix: statusPrefix)
             }
         }
         let now = Pipeline.now()
@@ -66,6 +70,18 @@ final class PipelineRun {
                     FileInput(
                         partition: index, name: spec.name, reader: LineReader(standardInputWithChunkSize: 1 << 20),
                         decoder: decoder))
+            case .kafka(let kafka):
+                var properties = KafkaProperties(kafka.connection.properties)
+                properties["group.id"] = kafka.group
+                let consumer = try KafkaConsumer(properties: properties, topics: kafka.topics, source: index, queue: queue)
+                streams[index] = StreamInput(name: spec.name, source: consumer, decoder: decoder, topics: [])
+                continue
+            case .mqtt(let mqtt):
+                let source = try MQTTInput(spec: mqtt, source: index, queue: queue)
+                streams[index] = StreamInput(
+                    name: spec.name, source: source, decoder: decoder,
+                    topics: try mqtt.topics.map { try TopicBinding(template: $0, dimensions: topology.segmentDimensions) })
+                continue
             }
             processor.register(partition: index, now: now)
         }
@@ -141,15 +157,26 @@ final class PipelineRun {
             taken += 1
             switch message {
             case .records(let batch):
-                guard let input = streams[batch.source] else { continue }
+                guard var input = streams[batch.source] else { continue }
                 let now = Pipeline.now()
                 batch.forEach { record, payload in
-                    let id = PartitionID(topic: batch.topics[Int(record.topic)], partition: record.partition)
-                    handle(
-                        payload, source: "\(input.name):\(id)", position: record.offset,
-                        partition: partition(source: batch.source, id: id), decoder: input.decoder,
-                        context: RecordContext(recordTime: record.timestamp ?? now), now: now)
+                    let topic = batch.topics[Int(record.topic)]
+                    // A Kafka partition is a watermark partition; an MQTT subscription is one as a whole.
+                    let id = PartitionID(topic: input.topics.isEmpty ? topic : input.name, partition: record.partition)
+                    let position = record.offset
+                    guard
+                        decode(
+                            payload, source: "\(input.name):\(topic)[\(record.partition)]", position: position,
+                            decoder: input.decoder, context: RecordContext(recordTime: record.timestamp ?? now), now: now)
+                    else { return }
+                    for index in input.topics.indices where input.topics[index].apply(topic: topic, to: &event, symbols: symbols) {
+                        break
+                    }
+                    process(
+                        payload, source: "\(input.name):\(topic)[\(record.partition)]", position: position,
+                        partition: partition(source: batch.source, id: id), now: now)
                 }
+                streams[batch.source] = input
             case .assigned(let source, let ids):
                 let now = Pipeline.now()
                 for id in ids { processor.register(partition: partition(source: source, id: id), now: now) }
@@ -196,17 +223,36 @@ final class PipelineRun {
         _ payload: UnsafeRawBufferPointer, source: @autoclosure () -> String, position: Int64, partition: Int,
         decoder: EventDecoder, context: RecordContext, now: Int64
     ) {
+        guard decode(payload, source: source(), position: position, decoder: decoder, context: context, now: now) else {
+            return
+        }
+        process(payload, source: source(), position: position, partition: partition, now: now)
+    }
+
+    /// Decodes one record into `event`; dead-letters it (or skips a blank line) and returns false when it cannot.
+    @inline(__always)
+    private func decode(
+        _ payload: UnsafeRawBufferPointer, source: @autoclosure () -> String, position: Int64, decoder: EventDecoder,
+        context: RecordContext, now: Int64
+    ) -> Bool {
         summary.records += 1
         do {
             try decoder.decode(payload, context: context, into: &event)
+            return true
         } catch {
             if payload.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
                 summary.records -= 1  // a blank line is not a record
-                return
+                return false
             }
             deadLetter(code: "\(error.code)", reason: error.message, source: source(), position: position, payload, now)
-            return
+            return false
         }
+    }
+
+    @inline(__always)
+    private func process(
+        _ payload: UnsafeRawBufferPointer, source: @autoclosure () -> String, position: Int64, partition: Int, now: Int64
+    ) {
         switch processor.process(&event, partition: partition, offset: position, now: now) {
         case .accepted: break
         case .late(let reason):

@@ -1,4 +1,5 @@
 import DriftlineConnectors
+import DriftlineKafka
 
 /// A source that runs on its own thread and delivers through the engine's `SourceQueue`.
 protocol StreamingSource: AnyObject {
@@ -8,7 +9,4 @@ protocol StreamingSource: AnyObject {
     func stop()
 }
 
-/// Builds the streaming (Kafka, MQTT) sources and sinks a topology names.
-public struct StreamingConnectors: Sendable {
-    public init() {}
-}
+extension KafkaConsumer: StreamingSource {}

@@ -27,7 +27,7 @@ import Testing
         (
             yaml(extra: "colour: red"), .unknownKey, 5, 1,
             "unknown key 'colour' at the top level; expected one of: name, time, windows, keys, labels, baselines, "
-                + "latency, sources, sinks, rules"
+                + "latency, connections, sources, sinks, rules"
         ),
         (  // the mapping `{hop: 1m}` opens at column 10
             yaml(["windows: {hop: 1m}"]), .missingKey, 2, 10, "missing required key 'size' in windows"
@@ -72,9 +72,9 @@ import Testing
             yaml(["sources: [{name: s, type: stdin, mapping: {type: infer}}]"]), .invalidValue, 3, 50,
             "unknown value 'infer' for sources[0].mapping.type; expected one of: inference, label, resource"
         ),
-        (
-            yaml(["sources: [{name: s, type: kafka}]"]), .unsupported, 3, 27,
-            "source type 'kafka' is not supported yet; use file or stdin"
+        (  // `ftp` at column 27
+            yaml(["sources: [{name: s, type: ftp}]"]), .invalidValue, 3, 27,
+            "unknown value 'ftp' for sources[0].type; expected one of: file, stdin, kafka, mqtt"
         ),
         (  // the source mapping opens at column 11
             yaml(["sources: [{name: s, type: file}]"]), .missingKey, 3, 11,
@@ -168,12 +168,13 @@ import Testing
             #expect(error.code == .invalidValue)
             #expect(error.line == 1)
             #expect(error.column == 7)
-            // 1:7 the name; 2:8 the sinks mapping `{`; 3:27 `kafka`; 4:26 `10m`
+            // 1:7 the name; 2:8 the sinks mapping `{`; 3:11 the source mapping `{` (twice); 4:26 `10m`
             #expect(
                 error.description == """
                     t.yaml:1:7: error: name 'bad name!' may hold only letters, digits, '_', '-' and '.'
                     t.yaml:2:8: error: missing required key 'dead_letter' in sinks
-                    t.yaml:3:27: error: source type 'kafka' is not supported yet; use file or stdin
+                    t.yaml:3:11: error: missing required key 'connection' in sources[0]; a kafka source needs one
+                    t.yaml:3:11: error: missing required key 'topics' in sources[0]; a kafka source needs one
                     t.yaml:4:26: error: windows.hop (10m) is longer than windows.size (5m); a hop must be at most \
                     the window size
                     """)

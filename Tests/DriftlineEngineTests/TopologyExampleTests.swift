@@ -28,6 +28,38 @@ import Testing
         #expect(Array(topology.rules[1...2]) == Array(RuleSpec.defaults[1...2]))
     }
 
+    @Test func theStreamingExampleLoads() throws {
+        let topology = try TopologyLoader.load(path: Self.root + "/topologies/weld-line-streaming.yaml")
+        let kafka = Topology.KafkaConnection(properties: [
+            "bootstrap.servers": "127.0.0.1:9092", "client.id": "driftline-weld-line-3",
+        ])
+        var broker = Topology.MQTTConnection(
+            host: "127.0.0.1", clientID: "driftline-weld-l3", username: "driftline", password: "change-me",
+            protocolVersion: 5)
+        var inference = FieldMapping.contract(segmentDimensions: ["device", "line"])
+        inference.fixedKind = .inference
+        #expect(
+            topology.sources == [
+                .init(
+                    name: "central",
+                    transport: .kafka(
+                        .init(connection: kafka, topics: ["weld.inference", "weld.labels"], group: "driftline-weld")),
+                    mapping: .contract(segmentDimensions: ["device", "line"])),
+                .init(
+                    name: "line3",
+                    transport: .mqtt(.init(connection: broker, topics: ["plant/{line}/{device}/inference"])),
+                    fixedKind: .inference, mapping: inference),
+            ])
+        broker.clientID = "driftline-weld-line-3-streaming-alerts"
+        #expect(
+            topology.sinks
+                == .init(
+                    results: .kafka(topic: "driftline.windows", connection: kafka),
+                    alerts: .mqtt(topic: "plant/alerts", connection: broker, statusPrefix: "plant/status"),
+                    retrain: .kafka(topic: "driftline.retrain", connection: kafka),
+                    deadLetter: .kafka(topic: "driftline.dead-letter", connection: kafka)))
+    }
+
     @Test func theEngineConfigExampleLoads() throws {
         let config = try EngineConfig.load(path: Self.root + "/configs/engine.yaml")
         #expect(config == EngineConfig(httpHost: "127.0.0.1", httpPort: 9464, logLevel: .info))

@@ -11,6 +11,13 @@ protocol OutputSink: AnyObject {
     /// Waits until everything written so far is durable or delivered (before offsets are
     /// committed); throws when it cannot be.
     func sync() throws
+    /// Publishes a whole-model window result as the model's latest status (MQTT's retained
+    /// status topic); other sinks ignore it.
+    func writeStatus(_ record: [UInt8], model: String, version: String) throws
+}
+
+extension OutputSink {
+    func writeStatus(_ record: [UInt8], model: String, version: String) throws {}
 }
 
 /// NDJSON lines to a file or standard output.

@@ -36,7 +36,9 @@ final class Outputs {
 
     func write(_ output: ProcessorOutput) throws {
         for result in output.results {
-            try results.write(try encoder.encode(result).asBytes, key: Self.key(of: result))
+            let record = try encoder.encode(result).asBytes
+            try results.write(record, key: Self.key(of: result))
+            if result.segment.isEmpty { try results.writeStatus(record, model: result.model, version: result.version) }
         }
         for alert in output.alerts { try alerts.write(try encoder.encode(alert).asBytes, key: alert.alertID) }
         for trigger in output.triggers {

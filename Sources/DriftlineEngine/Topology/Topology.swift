@@ -58,6 +58,10 @@ public struct Topology: Equatable, Sendable {
             case file(path: String)
             /// NDJSON on standard input.
             case stdin
+            /// Kafka topics consumed as a member of a consumer group.
+            case kafka(Topology.KafkaSourceSpec)
+            /// MQTT subscriptions, whose topic levels may carry segment dimensions, model or version.
+            case mqtt(Topology.MQTTSourceSpec)
         }
 
         /// The source's name, unique in its topology.
@@ -85,6 +89,11 @@ public struct Topology: Equatable, Sendable {
         case file(path: String)
         /// NDJSON on standard output.
         case stdout
+        /// A Kafka topic, one JSON record per message.
+        case kafka(topic: String, connection: Topology.KafkaConnection)
+        /// An MQTT topic, one JSON record per QoS 1 message; with `statusPrefix`, the latest status
+        /// of each model is also published, retained, under that prefix (`<statusPrefix>/<model>`).
+        case mqtt(topic: String, connection: Topology.MQTTConnection, statusPrefix: String?)
     }
 
     /// The engine's output streams.

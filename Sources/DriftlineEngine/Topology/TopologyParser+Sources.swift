@@ -3,7 +3,9 @@ import Yams
 
 extension TopologyParser {
     /// The keys of one `sources` entry.
-    private static let sourceKeys = ["name", "type", "path", "kind", "mapping"]
+    private static let sourceKeys = [
+        "name", "type", "path", "connection", "topics", "group", "client_id", "kind", "mapping",
+    ]
     /// The keys of a source's `mapping`.
     private static let mappingKeys = MappingRole.allCases.map(\.rawValue) + ["segment_fields"]
     /// The value that maps a role to the transport's record time.
@@ -35,12 +37,7 @@ extension TopologyParser {
                     nameLines[name] = line
                 }
             }
-            let transport: Topology.SourceSpec.Transport? =
-                switch endpoint(fields, owner: item, role: "source", stream: "stdin") {
-                case .file(let path): .file(path: path)
-                case .stream: .stdin
-                case nil: nil
-                }
+            let transport = sourceTransport(fields, owner: item, name: name, dimensions: dimensions)
             if transport == .stdin, let mark = fields["type"]?.mark {
                 if let first = stdinLine {
                     reader.report(

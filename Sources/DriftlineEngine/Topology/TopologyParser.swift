@@ -6,10 +6,17 @@ import Yams
 struct TopologyParser {
     /// The reader that checks shapes and collects diagnostics.
     var reader: NodeReader
+    /// The topology's name (empty until read, or when it is broken), for default ids.
+    var topologyName = ""
+    /// The `connections` section, by name.
+    var connections: [String: ConnectionDefinition] = [:]
+    /// Every MQTT client the sources and sinks read so far open, to keep client ids unique per broker.
+    var mqttClients: [MQTTClientUse] = []
 
     /// What the tree's root is wired to: the schema's top-level keys.
     private static let topLevelKeys = [
-        "name", "time", "windows", "keys", "labels", "baselines", "latency", "sources", "sinks", "rules",
+        "name", "time", "windows", "keys", "labels", "baselines", "latency", "connections", "sources", "sinks",
+        "rules",
     ]
 
     /// The topology `root` describes, or `nil` when a required part is missing or broken.
@@ -19,6 +26,8 @@ struct TopologyParser {
                 root, path: "", allowed: Self.topLevelKeys, required: ["name", "windows", "sources", "sinks"])
         else { return nil }
         let name = top["name"].flatMap { reader.identifier($0, path: "name") }
+        topologyName = name ?? ""
+        if let node = top["connections"] { connectionDefinitions(node) }
         let time = top["time"].map { timeSettings($0) } ?? Topology.TimeSettings()
         let windows = top["windows"].flatMap { windowSpec($0) }
         let keys = top["keys"].map { self.keys($0) } ?? [[]]
@@ -151,69 +160,11 @@ struct TopologyParser {
                 node, path: "sinks", allowed: ["results", "alerts", "retrain", "dead_letter"],
                 required: ["results", "alerts", "dead_letter"])
         else { return nil }
-        let results = sinks["results"].flatMap { sinkTarget($0, path: sinks.path("results")) }
-        let alerts = sinks["alerts"].flatMap { sinkTarget($0, path: sinks.path("alerts")) }
-        let retrain = sinks["retrain"].flatMap { sinkTarget($0, path: sinks.path("retrain")) }
-        let deadLetter = sinks["dead_letter"].flatMap { sinkTarget($0, path: sinks.path("dead_letter")) }
+        let results = sinks["results"].flatMap { sinkTarget($0, name: "results") }
+        let alerts = sinks["alerts"].flatMap { sinkTarget($0, name: "alerts") }
+        let retrain = sinks["retrain"].flatMap { sinkTarget($0, name: "retrain") }
+        let deadLetter = sinks["dead_letter"].flatMap { sinkTarget($0, name: "dead_letter") }
         guard let results, let alerts, let deadLetter, retrain != nil || sinks["retrain"] == nil else { return nil }
         return Topology.SinkSpecs(results: results, alerts: alerts, retrain: retrain, deadLetter: deadLetter)
-    }
-
-    // MARK: - Shared pieces
-
-    /// Where a source reads or a sink writes, before it is made a `Transport` or `SinkTarget`.
-    enum Endpoint {
-        /// A file, by absolute path.
-        case file(String)
-        /// Standard input or output.
-        case stream
-    }
-
-    /// The transport types reserved for later versions, rejected as not supported yet.
-    private static let laterTypes: Set<String> = ["kafka", "mqtt", "webhook", "alertmanager"]
-
-    /// Reads the `type` and `path` of a source or sink mapping whose other keys `fields` already
-    /// checked: `type: file` needs a `path`, `type: <stream>` must not have one.
-    mutating func endpoint(_ fields: Fields, owner node: Node, role: String, stream: String) -> Endpoint? {
-        guard let typeNode = fields["type"], let type = reader.string(typeNode, path: fields.path("type")) else {
-            return nil
-        }
-        switch type {
-        case "file":
-            guard let pathNode = fields["path"] else {
-                reader.report(
-                    .missingKey, at: node.mark,
-                    "missing required key 'path' in \(fields.path); a file \(role) needs one")
-                return nil
-            }
-            return reader.string(pathNode, path: fields.path("path")).map { .file(reader.absolutePath($0)) }
-        case stream:
-            if let pathNode = fields["path"] {
-                reader.report(
-                    .invalidValue, at: pathNode.mark,
-                    "\(fields.path("path")) is only for file \(role)s; remove it or use type: file")
-                return nil
-            }
-            return .stream
-        case _ where Self.laterTypes.contains(type):
-            reader.report(
-                .unsupported, at: typeNode.mark, "\(role) type '\(type)' is not supported yet; use file or \(stream)")
-            return nil
-        default:
-            reader.reportUnknownWord(type, at: typeNode.mark, path: fields.path("type"), known: ["file", stream])
-            return nil
-        }
-    }
-
-    /// A sink: a mapping of `type` and, for files, `path`.
-    private mutating func sinkTarget(_ node: Node, path: String) -> Topology.SinkTarget? {
-        guard let fields = reader.fields(node, path: path, allowed: ["type", "path"], required: ["type"]) else {
-            return nil
-        }
-        switch endpoint(fields, owner: node, role: "sink", stream: "stdout") {
-        case .file(let path): return .file(path: path)
-        case .stream: return .stdout
-        case nil: return nil
-        }
     }
 }
