@@ -78,6 +78,9 @@ public final class MQTTSource: Sendable {
     /// Whether the broker has accepted the current connection.
     public var isConnected: Bool { ingest.status.isConnected }
 
+    /// Whether the broker acknowledged every subscription on the current connection.
+    public var isSubscribed: Bool { ingest.isSubscribed }
+
     /// The most recent connection or subscription failure, for logs and health checks.
     public var lastError: MQTTError? { ingest.status.lastError }
 

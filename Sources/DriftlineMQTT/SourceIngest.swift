@@ -15,6 +15,7 @@ final class SourceIngest: @unchecked Sendable {
     let status: ConnectionStatus
     private let stopping = Atomic<Bool>(false)
     private let delivered = Atomic<Int64>(0)
+    private let subscribed = Atomic<Bool>(false)
     private let queue: SourceQueue
     private let source: Int
     private let batchRecords: Int
@@ -69,9 +70,13 @@ final class SourceIngest: @unchecked Sendable {
         }
     }
 
+    /// Whether the broker acknowledged every subscription on the current connection.
+    var isSubscribed: Bool { subscribed.load(ordering: .acquiring) }
+
     /// Reports filters the broker refused (granted QoS 0x80) in the SUBACK.
     func subscribed(grantedQoS: UnsafeBufferPointer<Int32>) {
         let refused = zip(filterNames, grantedQoS).filter { $0.1 > 2 }.map(\.0)
+        subscribed.store(refused.isEmpty, ordering: .releasing)
         if !refused.isEmpty {
             status.markFailed(
                 MQTTError(.invalidTopic, "the MQTT broker refused the subscriptions \(refused) (check its ACLs)"))
@@ -98,6 +103,7 @@ final class SourceIngest: @unchecked Sendable {
 
     /// A loop turn: flushes a batch older than the flush interval, or any batch once the connection is lost.
     func loopTurn(connected: Bool) {
+        if !connected { subscribed.store(false, ordering: .releasing) }
         guard !batch.records.isEmpty else { return }
         if !connected || WallClock.nowMilliseconds() - batchStarted >= flushMilliseconds { flush() }
     }
