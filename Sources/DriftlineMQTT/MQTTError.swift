@@ -1,0 +1,36 @@
+/// An MQTT source or sink that cannot do its work: bad settings, a refused connection, a publish that failed.
+public struct MQTTError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// What kind of failure it is.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private let name: String
+        private init(_ name: String) { self.name = name }
+
+        /// The settings cannot work (empty host, bad port, TLS files missing…).
+        public static let invalidSettings = Code("invalid_settings")
+        /// A subscription filter or publish topic is not valid MQTT.
+        public static let invalidTopic = Code("invalid_topic")
+        /// The broker could not be reached or refused the connection.
+        public static let connectionFailed = Code("connection_failed")
+        /// libmosquitto refused a publish (payload too large, out of memory…).
+        public static let publishFailed = Code("publish_failed")
+        /// Acknowledgements did not arrive in time.
+        public static let timedOut = Code("timed_out")
+        /// The network thread did not finish in time; the client was left running rather than destroyed under it.
+        public static let stopTimedOut = Code("stop_timed_out")
+
+        public var description: String { name }
+    }
+
+    /// The kind of failure.
+    public let code: Code
+    /// What went wrong, in words a user can act on.
+    public let message: String
+
+    /// Creates an error.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}
