@@ -88,54 +88,46 @@ import Testing
         (  // `"a/` at column 67 of line 5
             yaml("sources: [{name: s, type: mqtt, connection: line-broker, topics: [\"a/{line\"]}]"),
             .invalidValue, 5, 67,
-            "invalid MQTT topic template 'a/{line' in sources[0].topics[0]: unbalanced braces in level "
-                + "'{line'"
+            "invalid MQTT topic template in sources[0].topics[0]: level 2 '{line' of topic template 'a/{line' mixes a placeholder or wildcard with other characters; '{name}', '+' and '#' must fill a whole level"
         ),
         (  // `"a/` at column 67 of line 5
             yaml("sources: [{name: s, type: mqtt, connection: line-broker, topics: [\"a/}line{\"]}]"),
             .invalidValue, 5, 67,
-            "invalid MQTT topic template 'a/}line{' in sources[0].topics[0]: unbalanced braces in level "
-                + "'}line{'"
+            "invalid MQTT topic template in sources[0].topics[0]: level 2 '}line{' of topic template 'a/}line{' mixes a placeholder or wildcard with other characters; '{name}', '+' and '#' must fill a whole level"
         ),
         (  // `"a/` at column 67 of line 5
             yaml("sources: [{name: s, type: mqtt, connection: line-broker, topics: [\"a/{}/b\"]}]"),
             .invalidValue, 5, 67,
-            "invalid MQTT topic template 'a/{}/b' in sources[0].topics[0]: '{}' has no name; put a key "
-                + "dimension, model or version between the braces"
+            "invalid MQTT topic template in sources[0].topics[0]: placeholder '{}' at level 2 of topic template 'a/{}/b' needs a name of letters, digits and '_' that does not start with a digit"
         ),
         (  // `"a/` at column 67 of line 5
             yaml("sources: [{name: s, type: mqtt, connection: line-broker, topics: [\"a/#/b\"]}]"),
             .invalidValue, 5, 67,
-            "invalid MQTT topic template 'a/#/b' in sources[0].topics[0]: '#' must be the last level"
+            "invalid MQTT topic template in sources[0].topics[0]: '#' must be the last level of topic template 'a/#/b' (it is level 2)"
         ),
         (  // `"a/` at column 67 of line 5
             yaml("sources: [{name: s, type: mqtt, connection: line-broker, topics: [\"a/{line}+\"]}]"),
             .invalidValue, 5, 67,
-            "invalid MQTT topic template 'a/{line}+' in sources[0].topics[0]: level '{line}+' mixes a "
-                + "placeholder with a wildcard; a level is a {name} placeholder, + or # on its own"
+            "invalid MQTT topic template in sources[0].topics[0]: level 2 '{line}+' of topic template 'a/{line}+' mixes a placeholder or wildcard with other characters; '{name}', '+' and '#' must fill a whole level"
         ),
         (  // `"a/` at column 67 of line 5
             yaml("sources: [{name: s, type: mqtt, connection: line-broker, topics: [\"a/{+}\"]}]"),
             .invalidValue, 5, 67,
-            "invalid MQTT topic template 'a/{+}' in sources[0].topics[0]: level '{+}' mixes a placeholder "
-                + "with a wildcard; a level is a {name} placeholder, + or # on its own"
+            "invalid MQTT topic template in sources[0].topics[0]: level 2 '{+}' of topic template 'a/{+}' mixes a placeholder or wildcard with other characters; '{name}', '+' and '#' must fill a whole level"
         ),
         (  // `"a/` at column 67 of line 5
             yaml("sources: [{name: s, type: mqtt, connection: line-broker, topics: [\"a/x{line}\"]}]"),
             .invalidValue, 5, 67,
-            "invalid MQTT topic template 'a/x{line}' in sources[0].topics[0]: level 'x{line}' has a "
-                + "placeholder inside other text; a {name} placeholder must fill a whole level"
+            "invalid MQTT topic template in sources[0].topics[0]: level 2 'x{line}' of topic template 'a/x{line}' mixes a placeholder or wildcard with other characters; '{name}', '+' and '#' must fill a whole level"
         ),
         (  // `"a/` at column 67 of line 5
             yaml("sources: [{name: s, type: mqtt, connection: line-broker, topics: [\"a/b+\"]}]"), .invalidValue, 5, 67,
-            "invalid MQTT topic template 'a/b+' in sources[0].topics[0]: level 'b+' mixes a wildcard with "
-                + "other text; + and # must fill a whole level"
+            "invalid MQTT topic template in sources[0].topics[0]: level 2 'b+' of topic template 'a/b+' mixes a placeholder or wildcard with other characters; '{name}', '+' and '#' must fill a whole level"
         ),
         (  // `"{` at column 67 of line 5
             yaml("sources: [{name: s, type: mqtt, connection: line-broker, topics: [\"{line}/{line}\"]}]"),
             .invalidValue, 5, 67,
-            "invalid MQTT topic template '{line}/{line}' in sources[0].topics[0]: placeholder {line} appears "
-                + "twice"
+            "invalid MQTT topic template in sources[0].topics[0]: placeholder {line} appears twice in topic template '{line}/{line}'"
         ),
         (  // `"{` at column 67 of line 5
             yaml("sources: [{name: s, type: mqtt, connection: line-broker, topics: [\"{lin}/x\"]}]"),

@@ -1,9 +1,11 @@
+import DriftlineMQTT
+
 extension Topology {
     /// What an MQTT source subscribes to.
     public struct MQTTSourceSpec: Equatable, Sendable {
         /// The broker to subscribe at.
         public var connection: MQTTConnection
-        /// Subscription templates (see `MQTTTopicTemplate`): levels may be `{name}` placeholders,
+        /// Subscription templates (see `TopicTemplate`): levels may be `{name}` placeholders,
         /// `+` and `#` wildcards.
         public var topics: [String]
 
@@ -13,14 +15,10 @@ extension Topology {
             self.topics = topics
         }
 
-        /// `topics` read as templates, in order.
-        public var templates: [MQTTTopicTemplate] {
-            topics.map(MQTTTopicTemplate.init)
-        }
-
-        /// The placeholder names of each template in `topics`, in order of appearance.
+        /// The placeholder names of each template in `topics`, in order of appearance (none for a
+        /// template the loader would refuse).
         public var placeholders: [[String]] {
-            templates.map(\.placeholders)
+            topics.map { (try? TopicTemplate($0))?.names ?? [] }
         }
     }
 }

@@ -1,4 +1,5 @@
 import DriftlineCore
+import DriftlineMQTT
 import Yams
 
 extension TopologyParser {
@@ -210,14 +211,14 @@ extension TopologyParser {
         let before = reader.diagnostics.count
         for (index, entry) in entries.enumerated() {
             let place = "\(path)[\(index)]"
-            let template = MQTTTopicTemplate(entry.text)
-            if let problem = template.structuralProblem {
-                reader.report(
-                    .invalidValue, at: entry.node.mark,
-                    "invalid MQTT topic template '\(entry.text)' in \(place): \(problem)")
+            let template: TopicTemplate
+            do {
+                template = try TopicTemplate(entry.text)
+            } catch {
+                reader.report(.invalidValue, at: entry.node.mark, "invalid MQTT topic template in \(place): \(error)")
                 continue
             }
-            for name in template.placeholders where !allowed.contains(name) {
+            for name in template.names where !allowed.contains(name) {
                 let list = allowed.joined(separator: ", ")
                 let hint = NodeReader.closest(to: name, in: allowed).map { "did you mean '\($0)'? (allowed: \(list))" }
                 reader.report(
