@@ -17,7 +17,6 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "package-benchmark"),
                 .product(name: "DriftlineCore", package: "driftline"),
-                .product(name: "DriftlineConnectors", package: "driftline"),
                 .product(name: "DriftlineTestSupport", package: "driftline"),
             ],
             path: "Benchmarks/PipelineBenchmark",

@@ -1,8 +1,6 @@
 import Benchmark
-import DriftlineConnectors
 import DriftlineCore
 import DriftlineTestSupport
-import Foundation
 
 /// Decode + every operator on contract-shaped events, one core: the engine's per-event path.
 ///
@@ -61,19 +59,7 @@ final class PipelineRun: @unchecked Sendable {
         self.lines = bytes
         self.starts = starts
 
-        var reference: [UInt8] = []
-        var rows = try! TelemetryGenerator.referenceRows(of: scenario, seed: 7, rows: 20_000)
-        _ = rows.fill(&reference, upToBytes: .max)
-        var test: [UInt8] = []
-        var testRows = try! TelemetryGenerator.testRows(of: scenario, seed: 8, rows: 5_000)
-        _ = testRows.fill(&test, upToBytes: .max)
-        var builder = BaselineBuilder(model: "weld-defect-cls", version: "3.2.0")
-        let reader = ReferenceDataReader()
-        try! reader.read(ndjson: Data(reference), file: "reference") { builder.addReference($0.features) }
-        try! reader.read(ndjson: Data(test), file: "test") {
-            builder.addTest(prediction: $0.prediction, label: $0.label)
-        }
-        baseline = try! builder.build(latencyBudgetMs: 100)
+        baseline = try! TelemetryBaseline.build(for: scenario, seed: 7)
 
         decoder = try! EventDecoder(mapping: .contract(segmentDimensions: settings.segmentDimensions), symbols: symbols)
         processor = try! DriftProcessor(settings: settings, symbols: symbols, baselines: [baseline])
