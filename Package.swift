@@ -95,7 +95,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DriftlineIntegrationTests",
-            dependencies: ["DriftlineEngine", "DriftlineTestSupport"]
+            dependencies: ["DriftlineEngine", "DriftlineKafka", "DriftlineTestSupport"]
         ),
     ]
 )

@@ -1,13 +1,14 @@
 import Foundation
 import Synchronization
 
-/// Runs a throwing closure on its own thread (blocking work must stay off Swift's cooperative
+/// Runs a throwing closure on its own thread (for the demo, tests and load scenarios) (blocking work must stay off Swift's cooperative
 /// pool) and hands back its result.
-final class BackgroundRun<Value: Sendable>: Sendable {
+public final class BackgroundRun<Value: Sendable>: Sendable {
     private let outcome = Mutex<Result<Value, any Error>?>(nil)
     private let done = DispatchSemaphore(value: 0)
 
-    init(_ body: @escaping @Sendable () throws -> Value) {
+    /// Starts `body` on a new thread.
+    public init(_ body: @escaping @Sendable () throws -> Value) {
         let thread = Thread { [self] in
             let result = Result { try body() }
             outcome.withLock { $0 = result }
@@ -16,10 +17,11 @@ final class BackgroundRun<Value: Sendable>: Sendable {
         thread.start()
     }
 
-    var isFinished: Bool { outcome.withLock { $0 != nil } }
+    /// Whether `body` has returned or thrown.
+    public var isFinished: Bool { outcome.withLock { $0 != nil } }
 
     /// Waits for the closure and returns what it returned (or rethrows what it threw).
-    func result() throws -> Value {
+    public func result() throws -> Value {
         done.wait()
         done.signal()
         return try outcome.withLock { $0! }.get()
