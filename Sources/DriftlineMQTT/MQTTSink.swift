@@ -52,12 +52,13 @@ public final class MQTTSink: Sendable {
         connection.start()
     }
 
-    /// Publishes `payload` to `topic` at QoS 1; libmosquitto copies the bytes before this returns.
+    /// Publishes `payload` to `topic` at QoS 1; libmosquitto copies the bytes before this returns. While the client
+    /// is disconnected libmosquitto keeps the message and sends it after the reconnect.
     /// - Throws: `MQTTError.Code.invalidTopic` for a topic with wildcards or bad UTF-8,
     ///   `.timedOut` when `maxInFlight` messages stayed unacknowledged for `publishTimeout`,
     ///   `.publishFailed` when libmosquitto refuses the message (too large, out of memory).
     public func publish(topic: String, payload: UnsafeRawBufferPointer, retain: Bool = false) throws(MQTTError) {
-        guard mosquitto_pub_topic_check(topic) == MosquittoResult.success else {
+        guard !topic.isEmpty, mosquitto_pub_topic_check(topic) == MosquittoResult.success else {
             throw MQTTError(.invalidTopic, "'\(topic)' is not a valid MQTT topic to publish to (no '+' or '#')")
         }
         let deadline = Date().addingTimeInterval(Double(publishTimeout.wholeMilliseconds) / 1000)
@@ -69,7 +70,8 @@ public final class MQTTSink: Sendable {
         var mid: Int32 = 0
         let rc = mosquitto_publish(
             connection.handle, &mid, topic, Int32(payload.count), payload.baseAddress, 1, retain)
-        guard rc == MosquittoResult.success else {
+        // Not connected: libmosquitto 2.0.11 has queued the QoS 1 message all the same and sends it on connect.
+        guard rc == MosquittoResult.success || rc == MosquittoResult.notConnected else {
             throw MQTTError(.publishFailed, "MQTT publish to '\(topic)' failed: \(MosquittoResult.describe(rc))")
         }
         acks.published(mid)

@@ -35,7 +35,7 @@ public final class MQTTSource: Sendable {
         guard !subscriptions.isEmpty else {
             throw MQTTError(.invalidSettings, "an MQTT source needs at least one subscription")
         }
-        for filter in subscriptions where mosquitto_sub_topic_check(filter) != MosquittoResult.success {
+        for filter in subscriptions where filter.isEmpty || mosquitto_sub_topic_check(filter) != MosquittoResult.success {
             throw MQTTError(
                 .invalidTopic,
                 "'\(filter)' is not a valid MQTT subscription: '+' and '#' must fill a whole level and '#' must be last")

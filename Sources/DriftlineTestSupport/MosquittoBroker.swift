@@ -26,11 +26,12 @@ public final class MosquittoBroker: @unchecked Sendable {
     /// The temporary directory with the configuration, the persistence file and the broker's log.
     public let directory: URL
     private let lock = NSLock()
-    private var process: Process?
+    private var process: ChildProcess?
 
     /// Writes a configuration for a free port and starts the broker.
+    /// - Parameter logPackets: also log every MQTT packet (for diagnosing a test; slows the broker down).
     /// - Throws: `BrokerError` when mosquitto is not installed or does not come up within a few seconds.
-    public init() throws {
+    public init(logPackets: Bool = false) throws {
         guard Self.isInstalled else {
             throw BrokerError(
                 .notInstalled, "\(Self.executablePath) is not installed; install the 'mosquitto' package")
@@ -39,7 +40,7 @@ public final class MosquittoBroker: @unchecked Sendable {
             "driftline-mosquitto-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         port = try Self.freePort()
-        try configuration().write(to: configurationFile, atomically: true, encoding: .utf8)
+        try configuration(logPackets: logPackets).write(to: configurationFile, atomically: true, encoding: .utf8)
         try start()
     }
 
@@ -55,7 +56,7 @@ public final class MosquittoBroker: @unchecked Sendable {
         (try? String(contentsOf: directory.appendingPathComponent("mosquitto.log"), encoding: .utf8)) ?? ""
     }
 
-    private func configuration() -> String {
+    private func configuration(logPackets: Bool) -> String {
         // Started as root, mosquitto switches to the `mosquitto` user unless `user` names the current one.
         let user = getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) } ?? "mosquitto"
         return """
@@ -74,6 +75,7 @@ public final class MosquittoBroker: @unchecked Sendable {
             log_type notice
             log_type information
             log_timestamp_format %H:%M:%S
+            \(logPackets ? "log_type debug" : "")
 
             """
     }
@@ -83,21 +85,11 @@ public final class MosquittoBroker: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard process == nil else { return }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.executablePath)
-        process.arguments = ["-c", configurationFile.path]
-        process.currentDirectoryURL = directory
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            throw BrokerError(.startFailed, "could not launch \(Self.executablePath): \(error)")
-        }
+        let process = try ChildProcess([Self.executablePath, "-c", configurationFile.path])
         self.process = process
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
-            if !process.isRunning {
+            if process.hasExited {
                 self.process = nil
                 throw BrokerError(.startFailed, "mosquitto exited at start-up; its log:\n\(log)")
             }
@@ -105,7 +97,6 @@ public final class MosquittoBroker: @unchecked Sendable {
             usleep(20_000)
         }
         process.terminate()
-        process.waitUntilExit()
         self.process = nil
         throw BrokerError(.startFailed, "mosquitto did not accept connections on port \(port) within 10 s:\n\(log)")
     }
@@ -116,7 +107,6 @@ public final class MosquittoBroker: @unchecked Sendable {
         defer { lock.unlock() }
         guard let process else { return }
         process.terminate()
-        process.waitUntilExit()
         self.process = nil
     }
 
