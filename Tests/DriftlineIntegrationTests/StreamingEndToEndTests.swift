@@ -24,11 +24,11 @@ import Testing
         try mosquitto.start()
         defer { mosquitto.stop() }
 
-        // 20 minutes of plant time at 10 inferences/s; current_a shifts by 3σ from minute 10.
+        // 21 minutes of plant time at 10 inferences/s; current_a shifts by 3σ from minute 9.
         var scenario = TelemetryScenario()
         scenario.eventsPerSecond = 10
-        scenario.length = .duration(milliseconds: 20 * 60_000)
-        scenario.drifts = [DriftEpisode(.featureShift(feature: "current_a", sigmas: 3), startMs: scenario.startMs + 600_000)]
+        scenario.length = .duration(milliseconds: 21 * 60_000)
+        scenario.drifts = [DriftEpisode(.featureShift(feature: "current_a", sigmas: 3), startMs: scenario.startMs + 540_000)]
         let baseline = try TelemetryBaseline.build(for: scenario, seed: 11)
         var generator = try TelemetryGenerator(scenario: scenario, seed: 12)
         var kafkaLines: [String] = []
@@ -51,8 +51,10 @@ import Testing
             Topology.MQTTConnection(host: mosquitto.host, port: mosquitto.port, clientID: clientID)
         }
         let topology = Topology(
-            name: "e2e", time: Topology.TimeSettings(outOfOrdernessMs: 5_000, idleTimeoutMs: 60_000),
-            windows: WindowSpec(size: 60_000), keys: [[], ["line"]], labels: Topology.LabelSettings(waitMs: 60_000),
+            // Three-minute windows: 1,800 inferences each, 600 per line (PSI is judged from 500).
+            // A Kafka partition that receives nothing holds the watermark back until it is idle (5 s).
+            name: "e2e", time: Topology.TimeSettings(outOfOrdernessMs: 5_000, idleTimeoutMs: 5_000),
+            windows: WindowSpec(size: 180_000), keys: [[], ["line"]], labels: Topology.LabelSettings(waitMs: 60_000),
             sources: [
                 Topology.SourceSpec(
                     name: "kafka",
@@ -117,13 +119,13 @@ import Testing
         #expect(psi["threshold"] as? Double == 0.25)
         #expect((psi["value"] as? Double ?? 0) > 0.25)
         let window = try #require(psi["window"] as? [String: String])
-        #expect(window == ["start": "2026-11-26T00:10:00.000Z", "end": "2026-11-26T00:11:00.000Z"])
+        #expect(window == ["start": "2026-11-26T00:09:00.000Z", "end": "2026-11-26T00:12:00.000Z"])
         #expect(Timestamp.parseRFC3339(psi["at"] as? String ?? "") != nil)
         // Only the drifted feature alerts, and never before the drift.
         for alert in alerts where alert["state"] as? String == "firing" {
-            #expect((alert["window"] as? [String: String])?["start"] ?? "" >= "2026-11-26T00:10:00.000Z")
+            #expect((alert["window"] as? [String: String])?["start"] ?? "" >= "2026-11-26T00:09:00.000Z")
         }
-        // Line L3 came over MQTT only: it has its own key, so its alert exists too.
+        // Line L3's inferences came over MQTT only, its topic naming the line: its key alerts too.
         #expect(alerts.contains { ($0["segment"] as? [String: String]) == ["line": "L3"] && $0["rule"] as? String == "psi_high" })
 
         // The retained whole-model status is a contract window result.
@@ -142,25 +144,16 @@ enum Tools {
             .allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// Runs a program to its end; returns its standard output, throws with its output if it fails.
+    /// Runs a program to its end (with a clean signal mask, so `mosquitto_sub -W` can time out);
+    /// returns its standard output, throws if it fails.
     @discardableResult
     static func run(_ path: String, _ arguments: [String], stdin: URL? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        if let stdin { process.standardInput = try FileHandle(forReadingFrom: stdin) }
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw WorkspaceError(message: "\(path) \(arguments.joined(separator: " ")) failed: \(errorText)")
+        let input = try stdin.map { [UInt8](try Data(contentsOf: $0)) } ?? []
+        let (status, output) = try ChildProcess.run([path] + arguments, input: input)
+        guard status == 0 else {
+            throw WorkspaceError(message: "\(path) \(arguments.joined(separator: " ")) exited with status \(status)")
         }
-        return text
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// Every record of a topic, read from the beginning with kcat, as JSON objects.
