@@ -24,6 +24,7 @@ public final class Pipeline: Sendable {
     public static let commitInterval: Int64 = 1_000
 
     private let state: Mutex<State>
+    private let processed = Atomic<Int>(0)
 
     private struct State: ~Copyable {
         var stopRequested = false
@@ -52,10 +53,14 @@ public final class Pipeline: Sendable {
 
     private var stopRequested: Bool { state.withLock { $0.stopRequested } }
 
+    /// Records a running pipeline has handled so far (decoded or dead-lettered), updated once per
+    /// batch: load scenarios and the demo watch it to know when everything sent has been processed.
+    public var recordsProcessed: Int { processed.load(ordering: .relaxed) }
+
     /// Runs until every source has ended, or until `stop()`; returns what happened.
     public func run() throws -> RunSummary {
         let run = try PipelineRun(topology: topology, baselines: baselines, observer: observer)
-        return try run.run(stopRequested: { self.stopRequested })
+        return try run.run(stopRequested: { self.stopRequested }, progress: { self.processed.store($0, ordering: .relaxed) })
     }
 
     static func now() -> Int64 {

@@ -75,19 +75,23 @@ final class PipelineRun {
                 properties["group.id"] = kafka.group
                 let consumer = try KafkaConsumer(properties: properties, topics: kafka.topics, source: index, queue: queue)
                 streams[index] = StreamInput(name: spec.name, source: consumer, decoder: decoder, topics: [])
+                // Until the group assigns its partitions, the source as a whole holds the watermark
+                // back, so records other sources deliver meanwhile do not make its backlog late.
+                processor.register(partition: partition(source: index, id: Self.unassigned), now: now)
                 continue
             case .mqtt(let mqtt):
                 let source = try MQTTInput(spec: mqtt, source: index, queue: queue)
                 streams[index] = StreamInput(
                     name: spec.name, source: source, decoder: decoder,
                     topics: try mqtt.topics.map { try TopicBinding(template: $0, dimensions: topology.segmentDimensions) })
+                processor.register(partition: partition(source: index, id: Self.subscription(spec.name)), now: now)
                 continue
             }
             processor.register(partition: index, now: now)
         }
     }
 
-    func run(stopRequested: () -> Bool) throws -> RunSummary {
+    func run(stopRequested: () -> Bool, progress: (Int) -> Void) throws -> RunSummary {
         let start = Pipeline.now()
         for stream in streams.values { try stream.source.start() }
         lastCommit = start
@@ -103,6 +107,7 @@ final class PipelineRun {
             processor.tick(now: now)
             try emit(processor.drain())
             try outputs.flush()
+            progress(summary.records)
             if !streams.isEmpty && now - lastCommit >= Pipeline.commitInterval {
                 try commit()
                 lastCommit = now
@@ -162,7 +167,8 @@ final class PipelineRun {
                 batch.forEach { record, payload in
                     let topic = batch.topics[Int(record.topic)]
                     // A Kafka partition is a watermark partition; an MQTT subscription is one as a whole.
-                    let id = PartitionID(topic: input.topics.isEmpty ? topic : input.name, partition: record.partition)
+                    let id = input.topics.isEmpty
+                        ? PartitionID(topic: topic, partition: record.partition) : Self.subscription(input.name)
                     let position = record.offset
                     guard
                         decode(
@@ -180,6 +186,7 @@ final class PipelineRun {
             case .assigned(let source, let ids):
                 let now = Pipeline.now()
                 for id in ids { processor.register(partition: partition(source: source, id: id), now: now) }
+                processor.remove(partition: partition(source: source, id: Self.unassigned), now: now)
             case .revoked(let source, let ids, let done):
                 // Hand the partitions over: what they delivered is written, their safe offsets are
                 // committed, and they stop holding the watermark back.
@@ -194,6 +201,12 @@ final class PipelineRun {
             }
         }
     }
+
+    /// Stands for a Kafka source whose group has not assigned it any partition yet.
+    private static let unassigned = PartitionID(topic: "", partition: -1)
+
+    /// The one watermark partition of an MQTT source.
+    private static func subscription(_ name: String) -> PartitionID { PartitionID(topic: name, partition: 0) }
 
     private func partition(source: Int, id: PartitionID) -> Int {
         let key = PartitionKey(source: source, partition: id)

@@ -110,7 +110,7 @@ struct DemoCommand: ParsableCommand {
         }
         let fed = try feeder.result()
         // Let the last batches reach the output topics.
-        let settle = Date().addingTimeInterval(3)
+        let settle = Date().addingTimeInterval(5)
         while Date() < settle {
             if let message = watcherQueue.take(timeout: .milliseconds(200)) { shown.show(message) }
         }
