@@ -109,9 +109,11 @@ struct DemoCommand: ParsableCommand {
             if let message = watcherQueue.take(timeout: .milliseconds(200)) { shown.show(message) }
         }
         let fed = try feeder.result()
-        // Let the last batches reach the output topics.
-        let settle = Date().addingTimeInterval(5)
-        while Date() < settle {
+        // Let the engine take every record sent, then the last outputs reach their topics.
+        let deadline = Date().addingTimeInterval(30)
+        var settle = Date().addingTimeInterval(2)
+        while Date() < deadline && (pipeline.recordsProcessed < fed.kafka + fed.mqtt || Date() < settle) {
+            if pipeline.recordsProcessed < fed.kafka + fed.mqtt { settle = Date().addingTimeInterval(2) }
             if let message = watcherQueue.take(timeout: .milliseconds(200)) { shown.show(message) }
         }
         pipeline.stop()
