@@ -60,7 +60,8 @@ public final class Pipeline: Sendable {
     /// Runs until every source has ended, or until `stop()`; returns what happened.
     public func run() throws -> RunSummary {
         let run = try PipelineRun(topology: topology, baselines: baselines, observer: observer)
-        return try run.run(stopRequested: { self.stopRequested }, progress: { self.processed.store($0, ordering: .relaxed) })
+        return try run.run(
+            stopRequested: { self.stopRequested }, progress: { self.processed.store($0, ordering: .relaxed) })
     }
 
     static func now() -> Int64 {

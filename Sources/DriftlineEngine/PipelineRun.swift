@@ -73,7 +73,8 @@ final class PipelineRun {
             case .kafka(let kafka):
                 var properties = KafkaProperties(kafka.connection.properties)
                 properties["group.id"] = kafka.group
-                let consumer = try KafkaConsumer(properties: properties, topics: kafka.topics, source: index, queue: queue)
+                let consumer = try KafkaConsumer(
+                    properties: properties, topics: kafka.topics, source: index, queue: queue)
                 streams[index] = StreamInput(name: spec.name, source: consumer, decoder: decoder, topics: [])
                 // Until the group assigns its partitions, the source as a whole holds the watermark
                 // back, so records other sources deliver meanwhile do not make its backlog late.
@@ -83,7 +84,9 @@ final class PipelineRun {
                 let source = try MQTTInput(spec: mqtt, source: index, queue: queue)
                 streams[index] = StreamInput(
                     name: spec.name, source: source, decoder: decoder,
-                    topics: try mqtt.topics.map { try TopicBinding(template: $0, dimensions: topology.segmentDimensions) })
+                    topics: try mqtt.topics.map {
+                        try TopicBinding(template: $0, dimensions: topology.segmentDimensions)
+                    })
                 processor.register(partition: partition(source: index, id: Self.subscription(spec.name)), now: now)
                 continue
             }
@@ -167,15 +170,18 @@ final class PipelineRun {
                 batch.forEach { record, payload in
                     let topic = batch.topics[Int(record.topic)]
                     // A Kafka partition is a watermark partition; an MQTT subscription is one as a whole.
-                    let id = input.topics.isEmpty
+                    let id =
+                        input.topics.isEmpty
                         ? PartitionID(topic: topic, partition: record.partition) : Self.subscription(input.name)
                     let position = record.offset
                     guard
                         decode(
                             payload, source: "\(input.name):\(topic)[\(record.partition)]", position: position,
-                            decoder: input.decoder, context: RecordContext(recordTime: record.timestamp ?? now), now: now)
+                            decoder: input.decoder, context: RecordContext(recordTime: record.timestamp ?? now),
+                            now: now)
                     else { return }
-                    for index in input.topics.indices where input.topics[index].apply(topic: topic, to: &event, symbols: symbols) {
+                    for index in input.topics.indices
+                    where input.topics[index].apply(topic: topic, to: &event, symbols: symbols) {
                         break
                     }
                     process(
@@ -218,9 +224,19 @@ final class PipelineRun {
     }
 
     /// Makes every output written so far durable, then commits each streaming partition's safe offset.
+    ///
+    /// When an output cannot be delivered, nothing is committed for the rest of the run: the
+    /// failure is logged and counted, and a restart reads the input again and produces it again.
     private func commit() throws {
-        guard !streams.isEmpty else { return }
-        try outputs.sync()
+        guard !streams.isEmpty, summary.outputFailure == nil else { return }
+        do {
+            try outputs.sync()
+        } catch {
+            summary.outputFailure = "\(error)"
+            FileHandle.standardError.write(
+                Data("driftline: an output could not be delivered; offsets are no longer committed: \(error)\n".utf8))
+            return
+        }
         var bySource: [Int: [PartitionID: Int64]] = [:]
         for (partition, offset) in processor.safeOffsets() {
             guard let key = partitionKeys[partition] else { continue }
@@ -264,7 +280,8 @@ final class PipelineRun {
 
     @inline(__always)
     private func process(
-        _ payload: UnsafeRawBufferPointer, source: @autoclosure () -> String, position: Int64, partition: Int, now: Int64
+        _ payload: UnsafeRawBufferPointer, source: @autoclosure () -> String, position: Int64, partition: Int,
+        now: Int64
     ) {
         switch processor.process(&event, partition: partition, offset: position, now: now) {
         case .accepted: break

@@ -8,6 +8,8 @@ public struct RunSummary: Sendable {
     public var deadLetters: [String: Int] = [:]
     /// Dead letters the dead-letter sink failed to take.
     public var deadLetterFailures = 0
+    /// The first output delivery failure, after which no offset was committed.
+    public var outputFailure: String?
     public var results = 0
     public var alerts = 0
     public var triggers = 0
@@ -29,7 +31,8 @@ public struct RunSummary: Sendable {
             labels: matched \(processor.labelsMatched), unmatched \(processor.labelsUnmatched), \
             beyond wait \(processor.labelsBeyondWait), late \(processor.labelsLate); \
             inferences never labelled \(processor.unlabelled + processor.evictedUnlabelled)
-            out: \(results) window results, \(alerts) alerts, \(triggers) retrain triggers
+            out: \(results) window results, \(alerts) alerts, \(triggers) retrain triggers\
+            \(outputFailure.map { "\nOUTPUT FAILURE (offsets not committed since): \($0)" } ?? "")
             """
     }
 }

@@ -152,12 +152,13 @@ private let onSinkConnect: @convention(c) (OpaquePointer?, UnsafeMutableRawPoint
         context.status.markConnected()
     } else {
         context.status.markFailed(
-            MQTTError(.connectionFailed, "the MQTT broker refused the connection: \(MosquittoResult.describeRefusal(rc))"))
+            MQTTError(
+                .connectionFailed, "the MQTT broker refused the connection: \(MosquittoResult.describeRefusal(rc))"))
     }
 }
 
-private let onPublish:
-    @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32, Int32, OpaquePointer?) -> Void = {
+private let onPublish: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32, Int32, OpaquePointer?) -> Void =
+    {
         _, userdata, mid, reason, _ in
         guard let context = SinkContext.from(userdata) else { return }
         if reason >= 0x80 {

@@ -35,10 +35,12 @@ public final class MQTTSource: Sendable {
         guard !subscriptions.isEmpty else {
             throw MQTTError(.invalidSettings, "an MQTT source needs at least one subscription")
         }
-        for filter in subscriptions where filter.isEmpty || mosquitto_sub_topic_check(filter) != MosquittoResult.success {
+        for filter in subscriptions where filter.isEmpty || mosquitto_sub_topic_check(filter) != MosquittoResult.success
+        {
             throw MQTTError(
                 .invalidTopic,
-                "'\(filter)' is not a valid MQTT subscription: '+' and '#' must fill a whole level and '#' must be last")
+                "'\(filter)' is not a valid MQTT subscription: '+' and '#' must fill a whole level and '#' must be last"
+            )
         }
         guard batchRecords > 0 else { throw MQTTError(.invalidSettings, "batchRecords must be positive") }
         let status = ConnectionStatus()
@@ -71,7 +73,8 @@ public final class MQTTSource: Sendable {
         ingest.requestStop()
         guard connection.stop(timeout: timeout) else {
             throw MQTTError(
-                .stopTimedOut, "the MQTT source's network thread did not finish within \(timeout); close its queue first")
+                .stopTimedOut,
+                "the MQTT source's network thread did not finish within \(timeout); close its queue first")
         }
     }
 
@@ -100,18 +103,21 @@ private let onConnect: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?,
         ingest.subscribeAll(handle)
     } else {
         ingest.status.markFailed(
-            MQTTError(.connectionFailed, "the MQTT broker refused the connection: \(MosquittoResult.describeRefusal(rc))"))
+            MQTTError(
+                .connectionFailed, "the MQTT broker refused the connection: \(MosquittoResult.describeRefusal(rc))"))
     }
 }
 
-private let onSubscribe: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32, Int32, UnsafePointer<Int32>?)
-    -> Void = { _, userdata, _, count, granted in
-        guard let ingest = ingest(userdata), let granted else { return }
-        ingest.subscribed(grantedQoS: UnsafeBufferPointer(start: granted, count: Int(count)))
-    }
+private let onSubscribe:
+    @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, Int32, Int32, UnsafePointer<Int32>?)
+        -> Void = { _, userdata, _, count, granted in
+            guard let ingest = ingest(userdata), let granted else { return }
+            ingest.subscribed(grantedQoS: UnsafeBufferPointer(start: granted, count: Int(count)))
+        }
 
-private let onMessage: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, UnsafePointer<mosquitto_message>?)
-    -> Void = { _, userdata, message in
-        guard let message else { return }
-        ingest(userdata)?.receive(message)
-    }
+private let onMessage:
+    @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?, UnsafePointer<mosquitto_message>?)
+        -> Void = { _, userdata, message in
+            guard let message else { return }
+            ingest(userdata)?.receive(message)
+        }

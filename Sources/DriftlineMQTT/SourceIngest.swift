@@ -1,11 +1,12 @@
 import CMosquitto
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import DriftlineConnectors
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The state of an MQTT source on its network thread: the batch being filled by the message callback and the
 /// hand-off of full (or old enough) batches to the engine's `SourceQueue`.
@@ -66,7 +67,8 @@ final class SourceIngest: @unchecked Sendable {
         }
         if rc != MosquittoResult.success {
             status.markFailed(
-                MQTTError(.connectionFailed, "MQTT subscribe to \(filterNames) failed: \(MosquittoResult.describe(rc))"))
+                MQTTError(.connectionFailed, "MQTT subscribe to \(filterNames) failed: \(MosquittoResult.describe(rc))")
+            )
         }
     }
 

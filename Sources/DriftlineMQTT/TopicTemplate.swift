@@ -26,7 +26,8 @@ public struct TopicTemplate: Hashable, Sendable, CustomStringConvertible {
         var levels: [Level] = []
         var names: [String] = []
         for (position, part) in parts.enumerated() {
-            let level = try Self.parseLevel(part, position: position + 1, isLast: position == parts.count - 1, in: template)
+            let level = try Self.parseLevel(
+                part, position: position + 1, isLast: position == parts.count - 1, in: template)
             if level == .capture {
                 let name = String(part.dropFirst().dropLast())
                 guard !names.contains(name) else {

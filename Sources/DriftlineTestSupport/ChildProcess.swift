@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A child program started with an empty signal mask and default signal handlers.
@@ -34,7 +34,9 @@ public final class ChildProcess: @unchecked Sendable {
         var files = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&files)
         defer { posix_spawn_file_actions_destroy(&files) }
-        for (target, source, flags) in [(0, standardInput, O_RDONLY), (1, standardOutput, O_WRONLY), (2, nil, O_WRONLY)] {
+        for (target, source, flags) in [
+            (0, standardInput, O_RDONLY), (1, standardOutput, O_WRONLY), (2, nil, O_WRONLY),
+        ] {
             if let source {
                 posix_spawn_file_actions_adddup2(&files, source, Int32(target))
             } else {

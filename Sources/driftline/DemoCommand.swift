@@ -32,7 +32,8 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         guard MosquittoBroker.isInstalled else {
-            throw ValidationError("the demo needs the mosquitto broker: run scripts/setup.sh (apt-get install mosquitto)")
+            throw ValidationError(
+                "the demo needs the mosquitto broker: run scripts/setup.sh (apt-get install mosquitto)")
         }
         let kafka = try MockKafkaCluster(brokers: 3)
         defer { kafka.destroy() }
@@ -44,7 +45,9 @@ struct DemoCommand: ParsableCommand {
         let mosquitto = try MosquittoBroker()
         try mosquitto.start()
         defer { mosquitto.stop() }
-        print("Embedded Kafka cluster (3 brokers) at \(kafka.bootstrapServers); mosquitto at \(mosquitto.host):\(mosquitto.port)")
+        print(
+            "Embedded Kafka cluster (3 brokers) at \(kafka.bootstrapServers); mosquitto at \(mosquitto.host):\(mosquitto.port)"
+        )
 
         var scenario = TelemetryScenario()
         scenario.eventsPerSecond = rate
@@ -83,11 +86,14 @@ struct DemoCommand: ParsableCommand {
                 Topology.SourceSpec(
                     name: "line-mqtt",
                     transport: .mqtt(
-                        Topology.MQTTSourceSpec(connection: mqtt("driftline-demo-source"), topics: ["plant/{line}/inference"])),
+                        Topology.MQTTSourceSpec(
+                            connection: mqtt("driftline-demo-source"), topics: ["plant/{line}/inference"])),
                     mapping: .contract(segmentDimensions: ["line"])),
             ],
             sinks: Topology.SinkSpecs(
-                results: .mqtt(topic: "driftline/windows", connection: mqtt("driftline-demo-results"), statusPrefix: "driftline/status"),
+                results: .mqtt(
+                    topic: "driftline/windows", connection: mqtt("driftline-demo-results"),
+                    statusPrefix: "driftline/status"),
                 alerts: .kafka(topic: "driftline.alerts", connection: kafkaConnection),
                 retrain: .kafka(topic: "driftline.retrain", connection: kafkaConnection),
                 deadLetter: .kafka(topic: "driftline.dead-letter", connection: kafkaConnection)))

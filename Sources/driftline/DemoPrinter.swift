@@ -34,7 +34,8 @@ struct DemoPrinter {
                 "\(reason["rule"] ?? "")\((reason["feature"] as? String).map { "(\($0))" } ?? "") on \(reason["segment"] ?? "")"
             }
             let window = (record["windows"] as? [[String: Any]])?.first
-            return "[\(plantTime(window?["end"]))] RETRAIN \(record["trigger_id"] ?? ""): \(reasons.joined(separator: ", "))"
+            return
+                "[\(plantTime(window?["end"]))] RETRAIN \(record["trigger_id"] ?? ""): \(reasons.joined(separator: ", "))"
         }
         alerts += 1
         let window = record["window"] as? [String: Any]

@@ -6,7 +6,8 @@ struct Driftline: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Streaming drift and health analytics for models in production.",
         subcommands: [
-            DemoCommand.self, RunCommand.self, ReplayCommand.self, DevKafkaCommand.self, ValidateCommand.self, BaselineCommand.self,
+            DemoCommand.self, RunCommand.self, ReplayCommand.self, DevKafkaCommand.self, ValidateCommand.self,
+            BaselineCommand.self,
         ]
     )
 }

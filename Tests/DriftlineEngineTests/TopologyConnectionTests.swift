@@ -102,8 +102,9 @@ import Testing
         #expect(connection.protocolVersion == 3)
         #expect(connection.keepaliveSeconds == 30)
         #expect(connection.tlsInsecure == false)
-        #expect([connection.username, connection.password, connection.caFile, connection.certFile, connection.keyFile]
-            == [nil, nil, nil, nil, nil])
+        #expect(
+            [connection.username, connection.password, connection.caFile, connection.certFile, connection.keyFile]
+                == [nil, nil, nil, nil, nil])
     }
 
     @Test func kafkaAndMQTTSinksParseToTheirValues() throws {
@@ -152,7 +153,8 @@ import Testing
             Issue.record("expected MQTT source and sinks, got \(topology)")
             return
         }
-        #expect([source.connection.clientID, results.clientID, alerts.clientID]
-            == ["driftline-t-a", "driftline-t-results", "driftline-t-alerts"])
+        #expect(
+            [source.connection.clientID, results.clientID, alerts.clientID]
+                == ["driftline-t-a", "driftline-t-results", "driftline-t-alerts"])
     }
 }

@@ -28,7 +28,9 @@ import Testing
         var scenario = TelemetryScenario()
         scenario.eventsPerSecond = 10
         scenario.length = .duration(milliseconds: 21 * 60_000)
-        scenario.drifts = [DriftEpisode(.featureShift(feature: "current_a", sigmas: 3), startMs: scenario.startMs + 540_000)]
+        scenario.drifts = [
+            DriftEpisode(.featureShift(feature: "current_a", sigmas: 3), startMs: scenario.startMs + 540_000)
+        ]
         let baseline = try TelemetryBaseline.build(for: scenario, seed: 11)
         var generator = try TelemetryGenerator(scenario: scenario, seed: 12)
         var kafkaLines: [String] = []
@@ -43,8 +45,10 @@ import Testing
             }
         }
         kafkaLines.insert("not json at all", at: 100)
-        try (kafkaLines.joined(separator: "\n") + "\n").write(to: work.url("kafka.ndjson"), atomically: true, encoding: .utf8)
-        try (mqttLines.joined(separator: "\n") + "\n").write(to: work.url("mqtt.ndjson"), atomically: true, encoding: .utf8)
+        try (kafkaLines.joined(separator: "\n") + "\n").write(
+            to: work.url("kafka.ndjson"), atomically: true, encoding: .utf8)
+        try (mqttLines.joined(separator: "\n") + "\n").write(
+            to: work.url("mqtt.ndjson"), atomically: true, encoding: .utf8)
 
         let kafkaConnection = Topology.KafkaConnection(properties: ["bootstrap.servers": kafka.bootstrapServers])
         func mqtt(_ clientID: String) -> Topology.MQTTConnection {
@@ -58,15 +62,18 @@ import Testing
             sources: [
                 Topology.SourceSpec(
                     name: "kafka",
-                    transport: .kafka(Topology.KafkaSourceSpec(connection: kafkaConnection, topics: ["telemetry"], group: "e2e")),
+                    transport: .kafka(
+                        Topology.KafkaSourceSpec(connection: kafkaConnection, topics: ["telemetry"], group: "e2e")),
                     mapping: .contract(segmentDimensions: ["line"])),
                 Topology.SourceSpec(
                     name: "mqtt",
-                    transport: .mqtt(Topology.MQTTSourceSpec(connection: mqtt("e2e-source"), topics: ["plant/{line}/inference"])),
+                    transport: .mqtt(
+                        Topology.MQTTSourceSpec(connection: mqtt("e2e-source"), topics: ["plant/{line}/inference"])),
                     mapping: .contract(segmentDimensions: ["line"])),
             ],
             sinks: Topology.SinkSpecs(
-                results: .mqtt(topic: "driftline/windows", connection: mqtt("e2e-results"), statusPrefix: "driftline/status"),
+                results: .mqtt(
+                    topic: "driftline/windows", connection: mqtt("e2e-results"), statusPrefix: "driftline/status"),
                 alerts: .kafka(topic: "alerts", connection: kafkaConnection),
                 retrain: .kafka(topic: "retrain", connection: kafkaConnection),
                 deadLetter: .kafka(topic: "dead", connection: kafkaConnection)))
@@ -74,7 +81,9 @@ import Testing
         let engine = BackgroundRun { try pipeline.run() }
         Thread.sleep(forTimeInterval: 3)  // the consumer group joins and the MQTT source subscribes
 
-        try Tools.run("/usr/bin/kcat", ["-P", "-b", kafka.bootstrapServers, "-t", "telemetry", "-l", work.url("kafka.ndjson").path])
+        try Tools.run(
+            "/usr/bin/kcat",
+            ["-P", "-b", kafka.bootstrapServers, "-t", "telemetry", "-l", work.url("kafka.ndjson").path])
         try Tools.run(
             "/usr/bin/mosquitto_pub",
             ["-h", mosquitto.host, "-p", "\(mosquitto.port)", "-q", "1", "-t", "plant/L3/inference", "-l"],
@@ -126,7 +135,10 @@ import Testing
             #expect((alert["window"] as? [String: String])?["start"] ?? "" >= "2026-11-26T00:09:00.000Z")
         }
         // Line L3's inferences came over MQTT only, its topic naming the line: its key alerts too.
-        #expect(alerts.contains { ($0["segment"] as? [String: String]) == ["line": "L3"] && $0["rule"] as? String == "psi_high" })
+        #expect(
+            alerts.contains {
+                ($0["segment"] as? [String: String]) == ["line": "L3"] && $0["rule"] as? String == "psi_high"
+            })
 
         // The retained whole-model status is a contract window result.
         let latest = try #require(try JSONSerialization.jsonObject(with: Data(status.utf8)) as? [String: Any])
@@ -159,6 +171,8 @@ enum Tools {
     /// Every record of a topic, read from the beginning with kcat, as JSON objects.
     static func kcatRead(_ brokers: String, topic: String) throws -> [[String: Any]] {
         try run("/usr/bin/kcat", ["-C", "-b", brokers, "-t", topic, "-o", "beginning", "-e", "-q"])
-            .split(separator: "\n").compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            .split(separator: "\n").compactMap {
+                try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }
     }
 }

@@ -31,7 +31,9 @@ import Testing
         Invalid(
             name: "certificate without key",
             settings: MQTTSettings(clientID: "c", tls: .init(caFile: "/ca.pem", certificateFile: "/c.pem"))),
-        Invalid(name: "unreadable CA file", settings: MQTTSettings(clientID: "c", tls: .init(caFile: "/nonexistent/ca.pem"))),
+        Invalid(
+            name: "unreadable CA file", settings: MQTTSettings(clientID: "c", tls: .init(caFile: "/nonexistent/ca.pem"))
+        ),
     ])
     func invalidSettingsAreRejectedBeforeConnecting(_ invalid: Invalid) {
         #expect {
@@ -44,7 +46,8 @@ import Testing
     @Test(arguments: ["a/#/b", "a/b+", "", "a/#x"])
     func invalidSubscriptionsAreRejected(_ filter: String) {
         #expect {
-            _ = try MQTTSource(settings: MQTTSettings(clientID: "c"), subscriptions: [filter], queue: SourceQueue(), source: 0)
+            _ = try MQTTSource(
+                settings: MQTTSettings(clientID: "c"), subscriptions: [filter], queue: SourceQueue(), source: 0)
         } throws: { error in
             (error as? MQTTError)?.code == .invalidTopic
         }

@@ -7,7 +7,9 @@ import Testing
 /// The MQTT source against a real mosquitto broker, fed by `mosquitto_pub`.
 @Suite(.serialized, .enabled(if: MosquittoBroker.isInstalled, "needs /usr/sbin/mosquitto (package 'mosquitto')"))
 struct MQTTSourceTests {
-    private static func settings(_ broker: MosquittoBroker, clientID: String, version: MQTTSettings.ProtocolVersion = .v311)
+    private static func settings(
+        _ broker: MosquittoBroker, clientID: String, version: MQTTSettings.ProtocolVersion = .v311
+    )
         -> MQTTSettings
     {
         MQTTSettings(

@@ -5,12 +5,15 @@ import Foundation
 enum MosquittoClients {
     /// Publishes each line as one QoS 1 message to `topic` (`mosquitto_pub -l`) and waits; mosquitto_pub exits with
     /// status 0 only after the broker acknowledged every message.
-    static func publish(_ lines: [String], topic: String, to broker: MosquittoBroker, version: String = "mqttv311")
+    static func publish(
+        _ lines: [String], topic: String, to broker: MosquittoBroker, version: String = "mqttv311"
+    )
         throws
     {
         let (status, _) = try ChildProcess.run(
             [
-                "/usr/bin/mosquitto_pub", "-h", broker.host, "-p", "\(broker.port)", "-q", "1", "-V", version, "-t", topic,
+                "/usr/bin/mosquitto_pub", "-h", broker.host, "-p", "\(broker.port)", "-q", "1", "-V", version, "-t",
+                topic,
                 "-l",
             ], input: Array(lines.map { $0 + "\n" }.joined().utf8))
         guard status == 0 else {
@@ -31,11 +34,14 @@ enum MosquittoClients {
         count: Int, clientID: String? = nil, filter: String, on broker: MosquittoBroker, timeout: Int = 10
     ) throws -> [String] {
         try subscribe(
-            clientID: clientID, filter: filter, on: broker, extra: ["-C", "\(count)", "-W", "\(timeout)", "-F", "%r %t %p"]
+            clientID: clientID, filter: filter, on: broker,
+            extra: ["-C", "\(count)", "-W", "\(timeout)", "-F", "%r %t %p"]
         ).split(separator: "\n").map(String.init)
     }
 
-    private static func subscribe(clientID: String?, filter: String, on broker: MosquittoBroker, extra: [String])
+    private static func subscribe(
+        clientID: String?, filter: String, on broker: MosquittoBroker, extra: [String]
+    )
         throws -> String
     {
         var arguments = ["/usr/bin/mosquitto_sub", "-h", broker.host, "-p", "\(broker.port)", "-q", "1", "-t", filter]

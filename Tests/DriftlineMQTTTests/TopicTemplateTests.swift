@@ -35,7 +35,9 @@ import Testing
 
     // Expected captures read off the topic levels by hand (MQTT 3.1.1 section 4.7 matching rules).
     @Test(arguments: [
-        Match(template: "plant/{line}/{device}/inference", topic: "plant/L1/press-7/inference", captures: ["L1", "press-7"]),
+        Match(
+            template: "plant/{line}/{device}/inference", topic: "plant/L1/press-7/inference",
+            captures: ["L1", "press-7"]),
         Match(template: "plant/{line}/{device}/inference", topic: "plant/L1/press-7/labels", captures: nil),
         Match(template: "plant/{line}/{device}/inference", topic: "plant/L1/inference", captures: nil),
         Match(template: "plant/{line}/{device}/inference", topic: "plant/L1/a/b/inference", captures: nil),

@@ -197,7 +197,8 @@ extension TopologyParser {
         connection.caFile = filePath(fields, "ca_file")
         connection.certFile = filePath(fields, "cert_file")
         connection.keyFile = filePath(fields, "key_file")
-        connection.tlsInsecure = fields["tls_insecure"].flatMap { reader.bool($0, path: fields.path("tls_insecure")) }
+        connection.tlsInsecure =
+            fields["tls_insecure"].flatMap { reader.bool($0, path: fields.path("tls_insecure")) }
             ?? false
         if let node = fields["protocol_version"],
             let version = reader.int(node, path: fields.path("protocol_version"), minimum: .min)

@@ -1,5 +1,6 @@
 import DriftlineCore
 import Foundation
+import PropertyBased
 import Testing
 
 @Suite struct DriftProcessorTests {
@@ -292,5 +293,76 @@ import Testing
         let h = try H(DriftProcessorTests.settings())
         try h.feed(H.label(ts: 1_000, requestID: "nobody", label: "ok"), partition: 0, offset: 41)
         #expect(h.processor.safeOffsets() == [0: 42])
+    }
+}
+
+@Suite struct ProcessorModesTests {
+    typealias H = ProcessorHarness
+
+    @Test func processingTimeModeWindowsByArrivalNotByTimestamp() throws {
+        var settings = DriftProcessorTests.settings()
+        settings.processingTime = true
+        let h = try H(settings)
+        // Event times say 00:00:01 and 00:00:02; they arrive at 10 min 5 s and 10 min 30 s.
+        try h.feed(H.inference(ts: 1_000, x: 1), now: 605_000)
+        try h.feed(H.inference(ts: 2_000, x: 1), now: 630_000)
+        h.finish(now: 640_000)
+        #expect(h.results.map(\.start) == [600_000])
+        #expect(h.results.first?.count == 2)
+    }
+
+    @Test func regressorsReportMeanAbsoluteAndRootMeanSquaredError() throws {
+        let h = try H(DriftProcessorTests.settings(), baselines: [])
+        // Errors −1, +2, +3: MAE = 6/3 = 2; RMSE = √((1 + 4 + 9)/3) = √(14/3) = 2.1602469
+        for (i, (prediction, label)) in [(9.0, 10.0), (12.0, 10.0), (8.0, 5.0)].enumerated() {
+            try h.feed(
+                "{\"type\":\"inference\",\"model\":\"m\",\"version\":\"1\",\"ts\":\(i * 1000),"
+                    + "\"features\":{},\"prediction\":\(prediction),\"label\":\(label)}")
+        }
+        h.finish()
+        let accuracy = try #require(h.results.first?.accuracy)
+        #expect(accuracy.labelled == 3)
+        #expect(accuracy.mae == 2)
+        #expect(abs((accuracy.rmse ?? 0) - 2.1602469) < 1e-6)
+        #expect(accuracy.online == nil && accuracy.gapPP == nil)
+    }
+
+    /// The same events give the same results whatever the batches they come in: drained at
+    /// random points and stamped with a different processing time per batch.
+    @Test func resultsDoNotDependOnHowTheInputIsChunked() async throws {
+        var lines: [String] = []
+        for i in 0..<600 {
+            let ts = Int64(i) * 700 + Int64((i * 7919) % 3_000)  // some out of order
+            lines.append(
+                H.inference(
+                    ts: ts, x: Double(i % 23), c: i % 5 == 0 ? "b" : "a", prediction: i % 3 == 0 ? "defect" : "ok",
+                    requestID: "r\(i)", latency: Double(5 + i % 97), line: "L\(i % 3)"))
+            if i % 4 == 0 { lines.append(H.label(ts: ts + 20_000, requestID: "r\(i)", label: "ok")) }
+        }
+        let settings = DriftProcessorTests.settings(
+            window: WindowSpec(size: 60_000, hop: 20_000), keySets: [[], ["line"]], outOfOrderness: 2_000,
+            allowedLateness: 10_000, labelWait: 30_000)
+        func run(chunks: [Int]) throws -> ([WindowResult], [String]) {
+            let h = try H(settings)
+            var index = 0
+            var now: Int64 = 0
+            for size in chunks where index < lines.count {
+                now += 1_000
+                for line in lines[index..<min(index + size, lines.count)] { try h.feed(line, now: now) }
+                index += size
+            }
+            h.finish(now: now)
+            return (h.results, h.alerts.map { "\($0.alertID) \($0.state) \($0.windowStart)" })
+        }
+        let whole = try run(chunks: [lines.count])
+        #expect(!whole.0.isEmpty)
+        await propertyCheck(count: 15, input: Gen.int(in: 1...200).array(of: 1...80)) { sizes in
+            var chunks = sizes
+            let covered = chunks.reduce(0, +)
+            if covered < lines.count { chunks.append(lines.count - covered) }
+            let chunked = try! run(chunks: chunks)
+            #expect(chunked.0 == whole.0)
+            #expect(chunked.1 == whole.1)
+        }
     }
 }
