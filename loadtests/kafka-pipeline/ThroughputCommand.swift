@@ -89,7 +89,10 @@ struct ThroughputCommand: ParsableCommand {
         let cpuAtStart = Seconds.processCPU()
         let threadsAtStart = ThreadCPU.sample()
         let start = ContinuousClock.now
-        let engine = BackgroundRun { try pipeline.run() }
+        let engine = BackgroundRun {
+            ThreadCPU.nameCurrentThread("engine")
+            return try pipeline.run()
+        }
         var first: (at: ContinuousClock.Instant, records: Int)?
         let deadline = start + .seconds(timeout)
         while pipeline.recordsProcessed < events && ContinuousClock.now < deadline && !engine.isFinished {
