@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// CPU time and run-queue wait per thread name of this process, from `/proc/self/task/*/schedstat`
 /// (Linux; empty elsewhere): shows which thread a run's time went to, and how long its threads were
 /// ready to run but waited for a core other processes held.
@@ -11,11 +7,9 @@ struct ThreadCPU {
     /// Seconds on a CPU and seconds runnable but waiting, per thread name (threads of one name added up).
     private(set) var seconds: [String: (running: Double, waiting: Double)] = [:]
 
-    /// Names the calling thread (up to 15 bytes show), so its time is reported apart.
+    /// Names the calling thread (Linux: its first 15 bytes show), so its time is reported apart.
     static func nameCurrentThread(_ name: String) {
-        #if canImport(Glibc)
-            pthread_setname_np(pthread_self(), name)
-        #endif
+        try? name.write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
     }
 
     /// The current totals.
