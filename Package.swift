@@ -68,6 +68,14 @@ let package = Package(
             path: "loadtests/loadgen"
         ),
         .executableTarget(
+            name: "driftline-load-kafka",
+            dependencies: [
+                "DriftlineCore", "DriftlineEngine", "DriftlineKafka", "DriftlineTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "loadtests/kafka-pipeline"
+        ),
+        .executableTarget(
             name: "kafka-consume",
             dependencies: ["DriftlineKafka", "DriftlineConnectors"],
             path: "loadtests/kafka-consume"
