@@ -1,0 +1,134 @@
+import DriftlineConnectors
+import DriftlineMQTT
+import DriftlineTestSupport
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The two paths measured against the same broker with the same publisher:
+/// `mosquitto_pub -q 1 -l` → mosquitto → `mosquitto_sub -q 1` (the broker's own relay ceiling), and
+/// `mosquitto_pub -q 1 -l` → mosquitto → `MQTTSource` → `SourceQueue` → a drain thread (Driftline's ingest).
+///
+/// Both subscribers hold a persistent QoS 1 session that exists before the publisher starts; the clock runs from
+/// starting the publisher to the last message delivered (the subscriber's exit, or the drain taking the last one).
+struct Relay {
+    let broker: MosquittoBroker
+    let payloads: PayloadSet
+    /// `mosquitto_pub -M`: QoS 1 messages the publisher keeps in flight.
+    let publisherInflight: Int
+    /// How long one path may take before it counts as failed.
+    let timeout: Duration
+
+    static let topic = "plant/L1/cam-01/inference"
+    static let filter = "plant/+/+/inference"
+    private static let publisherPath = "/usr/bin/mosquitto_pub"
+    private static let subscriberPath = "/usr/bin/mosquitto_sub"
+
+    private var address: [String] { ["-h", broker.host, "-p", String(broker.port)] }
+
+    /// Path (a): the broker's own QoS 1 relay with its own clients.
+    func brokerCeiling(round: Int) throws -> Measurement {
+        let clientID = "load-sub-\(round)"
+        let session = address + ["-c", "-i", clientID, "-q", "1", "-t", Self.filter]
+        let subscribed = try ChildProcess.run([Self.subscriberPath] + session + ["-E"])
+        guard subscribed.status == 0 else {
+            throw LoadError("mosquitto_sub could not set up its session (exit \(subscribed.status))")
+        }
+        let output = broker.directory.appendingPathComponent("sub-\(round).out")
+        let outputFD = open(output.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard outputFD >= 0 else { throw LoadError("cannot write \(output.path)") }
+        let subscriber: ChildProcess
+        do {
+            subscriber = try ChildProcess(
+                [Self.subscriberPath] + session + ["-C", String(payloads.count)], standardOutput: outputFD)
+        } catch {
+            close(outputFD)
+            throw error
+        }
+        close(outputFD)
+        let started = ContinuousClock.now
+        let publisher = try startPublisher(round: round)
+        let deadline = started + timeout
+        while !subscriber.hasExited && ContinuousClock.now < deadline { usleep(500) }
+        let elapsed = ContinuousClock.now - started
+        let finished = subscriber.hasExited
+        if !finished { subscriber.terminate(grace: 1) }
+        try finish(publisher)
+        let status = subscriber.waitForExit()
+        var check = ArrivalCheck(expected: payloads.digests)
+        let received = try Data(contentsOf: output)
+        try? FileManager.default.removeItem(at: output)
+        received.withUnsafeBytes { bytes in
+            var start = 0
+            for index in 0..<bytes.count where bytes[index] == UInt8(ascii: "\n") {
+                check.add(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
+                start = index + 1
+            }
+        }
+        try check.verify("mosquitto_sub")
+        guard finished, status == 0 else {
+            throw LoadError("mosquitto_sub did not finish within \(timeout) (exit \(status))")
+        }
+        return Measurement(messages: payloads.count, elapsed: elapsed)
+    }
+
+    /// Path (b): Driftline's `MQTTSource`, drained from its queue (and decoded when `decode` is set).
+    func sourceIngest(round: Int, batchRecords: Int, flushInterval: Duration, decode: Bool) throws -> Measurement {
+        let queue = SourceQueue()
+        let source = try MQTTSource(
+            settings: MQTTSettings(host: broker.host, port: broker.port, clientID: "load-source-\(round)"),
+            subscriptions: [Self.filter], queue: queue, source: 0, batchRecords: batchRecords,
+            flushInterval: flushInterval)
+        source.start()
+        let ready = ContinuousClock.now + .seconds(10)
+        while !source.isSubscribed && ContinuousClock.now < ready { usleep(1000) }
+        guard source.isSubscribed else {
+            try? source.stop()
+            throw LoadError("the MQTT source did not subscribe within 10 s: \(source.lastError?.description ?? "-")")
+        }
+        let drain = QueueDrain(queue: queue, expected: payloads.count, decode: decode)
+        drain.start()
+        let started = ContinuousClock.now
+        let publisher = try startPublisher(round: round)
+        drain.wait(timeout: timeout)
+        queue.close()
+        let result = drain.outcome()
+        try source.stop()
+        try finish(publisher)
+        var check = ArrivalCheck(expected: payloads.digests)
+        for batch in result.batches {
+            batch.forEach { _, payload in check.add(payload) }
+        }
+        try check.verify("MQTTSource")
+        guard let finished = result.finished else {
+            throw LoadError("the MQTT source delivered \(result.records) of \(payloads.count) within \(timeout)")
+        }
+        guard result.decodeFailures == 0 else {
+            throw LoadError("\(result.decodeFailures) payloads failed to decode")
+        }
+        return Measurement(messages: payloads.count, elapsed: finished - started)
+    }
+
+    private func startPublisher(round: Int) throws -> ChildProcess {
+        let inputFD = open(payloads.file.path, O_RDONLY)
+        guard inputFD >= 0 else { throw LoadError("cannot read \(payloads.file.path)") }
+        defer { close(inputFD) }
+        return try ChildProcess(
+            [Self.publisherPath] + address + [
+                "-i", "load-pub-\(round)", "-q", "1", "-M", String(publisherInflight), "-t", Self.topic, "-l",
+            ],
+            standardInput: inputFD)
+    }
+
+    private func finish(_ publisher: ChildProcess) throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !publisher.hasExited && ContinuousClock.now < deadline { usleep(1000) }
+        if !publisher.hasExited { publisher.terminate(grace: 1) }
+        let status = publisher.waitForExit()
+        guard status == 0 else { throw LoadError("mosquitto_pub exited with status \(status)") }
+    }
+}
