@@ -10,7 +10,7 @@ struct LoadMQTT: ParsableCommand {
         abstract: "Measures MQTT QoS 1 ingest through MQTTSource against what mosquitto relays to its own client.",
         discussion: """
             Starts a private mosquitto (raised in-flight and queue limits, persistence on) and, in each round, \
-            publishes the same N contract-shaped events with `mosquitto_pub -q 1 -l` to (a) `mosquitto_sub -q 1 \
+            publishes the same N contract-shaped events with concurrent `mosquitto_pub -q 1 -l` to (a) `mosquitto_sub -q 1 \
             -C N` and (b) an `MQTTSource` drained from its queue, both with persistent sessions set up before the \
             publisher starts. Every payload is checked off on arrival; a missing, unknown or duplicate one fails \
             the run. Prints both rates and the ratio b/a.
@@ -25,7 +25,10 @@ struct LoadMQTT: ParsableCommand {
     @Option(help: "Seed of the generated events.")
     var seed: UInt64 = 42
 
-    @Option(help: "QoS 1 messages mosquitto_pub keeps in flight (its -M).")
+    @Option(help: "Concurrent mosquitto_pub processes sharing the messages (each publishes at most 65535).")
+    var publishers = 4
+
+    @Option(help: "QoS 1 messages each mosquitto_pub keeps in flight (its -M).")
     var publisherInflight = 1000
 
     @Option(help: "MQTTSource batchRecords.")
@@ -43,15 +46,20 @@ struct LoadMQTT: ParsableCommand {
     mutating func validate() throws {
         guard messages > 0, rounds > 0, publisherInflight > 0, batchRecords > 0, flushMilliseconds > 0, timeout > 0
         else { throw ValidationError("every count, size and time must be positive") }
+        guard publishers > 0, (messages + publishers - 1) / publishers <= PayloadSet.linesPerPublisherMaximum else {
+            throw ValidationError(
+                "each mosquitto_pub publishes at most \(PayloadSet.linesPerPublisherMaximum) messages: "
+                    + "use at least \((messages + PayloadSet.linesPerPublisherMaximum - 1) / PayloadSet.linesPerPublisherMaximum) publishers")
+        }
     }
 
     func run() throws {
         let broker = try MosquittoBroker()
         let payloads = try PayloadSet(
-            count: messages, seed: seed, file: broker.directory.appendingPathComponent("payloads.ndjson"))
+            count: messages, seed: seed, parts: publishers, directory: broker.directory)
         print(
             "mosquitto on port \(broker.port); \(payloads.count) messages of \(payloads.meanBytes) B on average; "
-                + "publisher mosquitto_pub -q 1 -l -M \(publisherInflight); source batch \(batchRecords), "
+                + "\(publishers) × mosquitto_pub -q 1 -l -M \(publisherInflight); source batch \(batchRecords), "
                 + "flush \(flushMilliseconds) ms\(decode ? ", decoded" : "")")
         let relay = Relay(
             broker: broker, payloads: payloads, publisherInflight: publisherInflight, timeout: .seconds(timeout))

@@ -51,13 +51,13 @@ struct Relay {
         }
         close(outputFD)
         let started = ContinuousClock.now
-        let publisher = try startPublisher(round: round)
+        let publishers = try startPublishers(round: round)
         let deadline = started + timeout
         while !subscriber.hasExited && ContinuousClock.now < deadline { usleep(500) }
         let elapsed = ContinuousClock.now - started
         let finished = subscriber.hasExited
         if !finished { subscriber.terminate(grace: 1) }
-        try finish(publisher)
+        try finish(publishers)
         let status = subscriber.waitForExit()
         var check = ArrivalCheck(expected: payloads.digests)
         let received = try Data(contentsOf: output)
@@ -93,12 +93,12 @@ struct Relay {
         let drain = QueueDrain(queue: queue, expected: payloads.count, decode: decode)
         drain.start()
         let started = ContinuousClock.now
-        let publisher = try startPublisher(round: round)
+        let publishers = try startPublishers(round: round)
         drain.wait(timeout: timeout)
         queue.close()
         let result = drain.outcome()
         try source.stop()
-        try finish(publisher)
+        try finish(publishers)
         var check = ArrivalCheck(expected: payloads.digests)
         for batch in result.batches {
             batch.forEach { _, payload in check.add(payload) }
@@ -113,22 +113,28 @@ struct Relay {
         return Measurement(messages: payloads.count, elapsed: finished - started)
     }
 
-    private func startPublisher(round: Int) throws -> ChildProcess {
-        let inputFD = open(payloads.file.path, O_RDONLY)
-        guard inputFD >= 0 else { throw LoadError("cannot read \(payloads.file.path)") }
-        defer { close(inputFD) }
-        return try ChildProcess(
-            [Self.publisherPath] + address + [
-                "-i", "load-pub-\(round)", "-q", "1", "-M", String(publisherInflight), "-t", Self.topic, "-l",
-            ],
-            standardInput: inputFD)
+    /// Starts one `mosquitto_pub -l` per payload file, all at once.
+    private func startPublishers(round: Int) throws -> [ChildProcess] {
+        try payloads.files.enumerated().map { part, file in
+            let inputFD = open(file.path, O_RDONLY)
+            guard inputFD >= 0 else { throw LoadError("cannot read \(file.path)") }
+            defer { close(inputFD) }
+            return try ChildProcess(
+                [Self.publisherPath] + address + [
+                    "-i", "load-pub-\(round)-\(part)", "-q", "1", "-M", String(publisherInflight), "-t", Self.topic,
+                    "-l",
+                ],
+                standardInput: inputFD)
+        }
     }
 
-    private func finish(_ publisher: ChildProcess) throws {
+    private func finish(_ publishers: [ChildProcess]) throws {
         let deadline = ContinuousClock.now + .seconds(30)
-        while !publisher.hasExited && ContinuousClock.now < deadline { usleep(1000) }
-        if !publisher.hasExited { publisher.terminate(grace: 1) }
-        let status = publisher.waitForExit()
-        guard status == 0 else { throw LoadError("mosquitto_pub exited with status \(status)") }
+        for publisher in publishers {
+            while !publisher.hasExited && ContinuousClock.now < deadline { usleep(1000) }
+            if !publisher.hasExited { publisher.terminate(grace: 1) }
+            let status = publisher.waitForExit()
+            guard status == 0 else { throw LoadError("mosquitto_pub exited with status \(status)") }
+        }
     }
 }
