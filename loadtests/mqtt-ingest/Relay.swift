@@ -53,12 +53,13 @@ struct Relay {
         let started = ContinuousClock.now
         let publishers = try startPublishers(round: round)
         let deadline = started + timeout
-        while !subscriber.hasExited && ContinuousClock.now < deadline { usleep(500) }
+        while !subscriber.hasExited && ContinuousClock.now < deadline { usleep(2000) }
         let elapsed = ContinuousClock.now - started
         let finished = subscriber.hasExited
         if !finished { subscriber.terminate(grace: 1) }
         try finish(publishers)
         let status = subscriber.waitForExit()
+        try discardSession(clientID)
         var check = ArrivalCheck(expected: payloads.digests)
         let received = try Data(contentsOf: output)
         try? FileManager.default.removeItem(at: output)
@@ -79,8 +80,9 @@ struct Relay {
     /// Path (b): Driftline's `MQTTSource`, drained from its queue (and decoded when `decode` is set).
     func sourceIngest(round: Int, batchRecords: Int, flushInterval: Duration, decode: Bool) throws -> Measurement {
         let queue = SourceQueue()
+        let clientID = "load-source-\(round)"
         let source = try MQTTSource(
-            settings: MQTTSettings(host: broker.host, port: broker.port, clientID: "load-source-\(round)"),
+            settings: MQTTSettings(host: broker.host, port: broker.port, clientID: clientID),
             subscriptions: [Self.filter], queue: queue, source: 0, batchRecords: batchRecords,
             flushInterval: flushInterval)
         source.start()
@@ -99,6 +101,7 @@ struct Relay {
         let result = drain.outcome()
         try source.stop()
         try finish(publishers)
+        try discardSession(clientID)
         var check = ArrivalCheck(expected: payloads.digests)
         for batch in result.batches {
             batch.forEach { _, payload in check.add(payload) }
@@ -111,6 +114,15 @@ struct Relay {
             throw LoadError("\(result.decodeFailures) payloads failed to decode")
         }
         return Measurement(messages: payloads.count, elapsed: finished - started)
+    }
+
+    /// Ends a persistent session by connecting once with a clean session under its client id. A session left
+    /// behind would make the broker queue every later message for it, slowing down the paths measured after it.
+    private func discardSession(_ clientID: String) throws {
+        let cleaned = try ChildProcess.run([Self.subscriberPath] + address + ["-i", clientID, "-t", Self.filter, "-E"])
+        guard cleaned.status == 0 else {
+            throw LoadError("could not discard the session of \(clientID) (mosquitto_sub exit \(cleaned.status))")
+        }
     }
 
     /// Starts one `mosquitto_pub -l` per payload file, all at once.
