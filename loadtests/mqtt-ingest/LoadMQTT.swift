@@ -65,6 +65,8 @@ struct LoadMQTT: ParsableCommand {
             broker: broker, payloads: payloads, publisherInflight: publisherInflight, timeout: .seconds(timeout))
         var ceilings: [Double] = []
         var ingests: [Double] = []
+        var ceilingCPU: [Double] = []
+        var ingestCPU: [Double] = []
         for round in 1...rounds {
             // Odd rounds measure (a) first, even rounds (b) first, so neither path always follows the other.
             let first = round % 2 == 1 ? try relay.brokerCeiling(round: round) : nil
@@ -74,6 +76,8 @@ struct LoadMQTT: ParsableCommand {
             let ceiling = try first ?? relay.brokerCeiling(round: round)
             ceilings.append(ceiling.rate)
             ingests.append(ingest.rate)
+            ceilingCPU.append(ceiling.clientMicrosecondsPerMessage)
+            ingestCPU.append(ingest.clientMicrosecondsPerMessage)
             print(
                 "round \(round): (a) mosquitto_sub \(Self.format(ceiling)); (b) MQTTSource \(Self.format(ingest)); "
                     + "b/a \(String(format: "%.3f", ingest.rate / ceiling.rate))")
@@ -81,12 +85,15 @@ struct LoadMQTT: ParsableCommand {
         let ratios = zip(ingests, ceilings).map { $0 / $1 }
         print(
             "median of \(rounds): (a) \(Self.rate(Self.median(ceilings))) msgs/s, (b) \(Self.rate(Self.median(ingests))) "
-                + "msgs/s, b/a \(String(format: "%.3f", Self.median(ratios))) (target >= 0.8); all \(messages) "
-                + "payloads verified on both paths in every round")
+                + "msgs/s, b/a \(String(format: "%.3f", Self.median(ratios))) (target >= 0.8); client CPU (a) "
+                + "\(String(format: "%.1f", Self.median(ceilingCPU))) µs/msg, (b) "
+                + "\(String(format: "%.1f", Self.median(ingestCPU))) µs/msg; all \(messages) payloads verified on "
+                + "both paths in every round")
     }
 
     private static func format(_ measurement: Measurement) -> String {
-        "\(measurement.messages) in \(String(format: "%.3f", measurement.seconds)) s = \(rate(measurement.rate)) msgs/s"
+        "\(measurement.messages) in \(String(format: "%.3f", measurement.seconds)) s = \(rate(measurement.rate)) msgs/s, "
+            + "client CPU \(String(format: "%.1f", measurement.clientMicrosecondsPerMessage)) µs/msg"
     }
 
     private static func rate(_ value: Double) -> String { String(format: "%.0f", value) }

@@ -15,6 +15,8 @@ import Foundation
 ///
 /// Both subscribers hold a persistent QoS 1 session that exists before the publisher starts; the clock runs from
 /// starting the publisher to the last message delivered (the subscriber's exit, or the drain taking the last one).
+/// The receiving client's CPU time is noted too: `mosquitto_sub`'s from `/proc`, this whole process's for the
+/// source (its network thread, the drain and the idle main thread).
 struct Relay {
     let broker: MosquittoBroker
     let payloads: PayloadSet
@@ -53,7 +55,11 @@ struct Relay {
         let started = ContinuousClock.now
         let publishers = try startPublishers(round: round)
         let deadline = started + timeout
-        while !subscriber.hasExited && ContinuousClock.now < deadline { usleep(2000) }
+        var subscriberCPU = 0.0
+        while !subscriber.hasExited && ContinuousClock.now < deadline {
+            subscriberCPU = CPUTime.ofProcess(subscriber.pid) ?? subscriberCPU
+            usleep(2000)
+        }
         let elapsed = ContinuousClock.now - started
         let finished = subscriber.hasExited
         if !finished { subscriber.terminate(grace: 1) }
@@ -74,7 +80,7 @@ struct Relay {
         guard finished, status == 0 else {
             throw LoadError("mosquitto_sub did not finish within \(timeout) (exit \(status))")
         }
-        return Measurement(messages: payloads.count, elapsed: elapsed)
+        return Measurement(messages: payloads.count, elapsed: elapsed, clientCPUSeconds: subscriberCPU)
     }
 
     /// Path (b): Driftline's `MQTTSource`, drained from its queue (and decoded when `decode` is set).
@@ -94,9 +100,11 @@ struct Relay {
         }
         let drain = QueueDrain(queue: queue, expected: payloads.count, decode: decode)
         drain.start()
+        let cpuBefore = CPUTime.ofThisProcess()
         let started = ContinuousClock.now
         let publishers = try startPublishers(round: round)
         drain.wait(timeout: timeout)
+        let clientCPU = CPUTime.ofThisProcess() - cpuBefore
         queue.close()
         let result = drain.outcome()
         try source.stop()
@@ -113,7 +121,7 @@ struct Relay {
         guard result.decodeFailures == 0 else {
             throw LoadError("\(result.decodeFailures) payloads failed to decode")
         }
-        return Measurement(messages: payloads.count, elapsed: finished - started)
+        return Measurement(messages: payloads.count, elapsed: finished - started, clientCPUSeconds: clientCPU)
     }
 
     /// Ends a persistent session by connecting once with a clean session under its client id. A session left
