@@ -49,7 +49,8 @@ struct LoadMQTT: ParsableCommand {
         guard publishers > 0, (messages + publishers - 1) / publishers <= PayloadSet.linesPerPublisherMaximum else {
             throw ValidationError(
                 "each mosquitto_pub publishes at most \(PayloadSet.linesPerPublisherMaximum) messages: "
-                    + "use at least \((messages + PayloadSet.linesPerPublisherMaximum - 1) / PayloadSet.linesPerPublisherMaximum) publishers")
+                    + "use at least \((messages + PayloadSet.linesPerPublisherMaximum - 1) / PayloadSet.linesPerPublisherMaximum) publishers"
+            )
         }
     }
 

@@ -52,7 +52,8 @@ final class QueueDrain: Sendable {
     private func run() {
         let symbols = SymbolTable()
         let decoder =
-            decode ? try? EventDecoder(mapping: .contract(segmentDimensions: ["line", "device"]), symbols: symbols) : nil
+            decode
+            ? try? EventDecoder(mapping: .contract(segmentDimensions: ["line", "device"]), symbols: symbols) : nil
         var event = Event(segmentDimensions: 2)
         var local = Result()
         while local.records < expected, let message = queue.take(timeout: .seconds(3600)) {
