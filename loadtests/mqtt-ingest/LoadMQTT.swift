@@ -46,10 +46,10 @@ struct LoadMQTT: ParsableCommand {
     mutating func validate() throws {
         guard messages > 0, rounds > 0, publisherInflight > 0, batchRecords > 0, flushMilliseconds > 0, timeout > 0
         else { throw ValidationError("every count, size and time must be positive") }
-        guard publishers > 0, (messages + publishers - 1) / publishers <= PayloadSet.linesPerPublisherMaximum else {
+        let most = PayloadSet.linesPerPublisherMaximum
+        guard publishers > 0, (messages + publishers - 1) / publishers <= most else {
             throw ValidationError(
-                "each mosquitto_pub publishes at most \(PayloadSet.linesPerPublisherMaximum) messages: "
-                    + "use at least \((messages + PayloadSet.linesPerPublisherMaximum - 1) / PayloadSet.linesPerPublisherMaximum) publishers"
+                "each mosquitto_pub publishes at most \(most) messages: use at least \((messages + most - 1) / most) publishers"
             )
         }
     }

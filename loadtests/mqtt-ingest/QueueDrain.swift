@@ -51,9 +51,7 @@ final class QueueDrain: Sendable {
 
     private func run() {
         let symbols = SymbolTable()
-        let decoder =
-            decode
-            ? try? EventDecoder(mapping: .contract(segmentDimensions: ["line", "device"]), symbols: symbols) : nil
+        let decoder = decode ? Self.contractDecoder(symbols) : nil
         var event = Event(segmentDimensions: 2)
         var local = Result()
         while local.records < expected, let message = queue.take(timeout: .seconds(3600)) {
@@ -73,5 +71,13 @@ final class QueueDrain: Sendable {
         }
         result.withLock { $0 = local }
         done.signal()
+    }
+
+    private static func contractDecoder(_ symbols: SymbolTable) -> EventDecoder {
+        do {
+            return try EventDecoder(mapping: .contract(segmentDimensions: ["line", "device"]), symbols: symbols)
+        } catch {
+            fatalError("the contract's field mapping does not compile: \(error)")
+        }
     }
 }
