@@ -27,8 +27,15 @@ struct Relay {
 
     static let topic = "plant/L1/cam-01/inference"
     static let filter = "plant/+/+/inference"
-    private static let publisherPath = "/usr/bin/mosquitto_pub"
-    private static let subscriberPath = "/usr/bin/mosquitto_sub"
+    private static let publisherPath = executable("mosquitto_pub")
+    private static let subscriberPath = executable("mosquitto_sub")
+
+    /// The first `name` on `PATH` (the mosquitto clients package installs both clients there), else `name`,
+    /// whose launch then fails with a message naming it.
+    private static func executable(_ name: String) -> String {
+        let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+        return directories.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) } ?? name
+    }
 
     private var address: [String] { ["-h", broker.host, "-p", String(broker.port)] }
 
