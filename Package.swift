@@ -80,6 +80,14 @@ let package = Package(
             dependencies: ["DriftlineKafka", "DriftlineConnectors"],
             path: "loadtests/kafka-consume"
         ),
+        .executableTarget(
+            name: "driftline-load-mqtt",
+            dependencies: [
+                "DriftlineCore", "DriftlineConnectors", "DriftlineMQTT", "DriftlineTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "loadtests/mqtt-ingest"
+        ),
         .testTarget(
             name: "DriftlineCoreTests",
             dependencies: ["DriftlineCore", .product(name: "PropertyBased", package: "swift-property-based")]
