@@ -30,8 +30,15 @@ struct LabelJoin {
     private var head = 0
     private var base = 0
     private var byteBase = 0
-    /// Open-addressing index over the waiting entries: `sequence + 1` per slot, 0 for empty.
-    private var index = [Int](repeating: 0, count: 1024)
+    /// One slot of the index: the entry's sequence + 1 (0 for empty) and its hash, kept here so
+    /// probing never touches the (large, cold) entries it passes over.
+    private struct Slot {
+        var sequence: Int
+        var hash: UInt64
+    }
+
+    /// Open-addressing index over the waiting entries.
+    private var index = [Slot](repeating: Slot(sequence: 0, hash: 0), count: 1024)
     private(set) var waiting = 0
 
     init(capacity: Int, keysPerEntry: Int) {
@@ -51,7 +58,7 @@ struct LabelJoin {
         let hash = Self.hash(model: model, requestID: requestID)
         if let slot = find(model: model, hash: hash) {
             // A repeated request id (or a hash collision): the older inference leaves unlabelled.
-            entries[index[slot] - 1 - base].alive = false
+            entries[index[slot].sequence - 1 - base].alive = false
             removeSlot(slot)
             waiting -= 1
             evicted += 1
@@ -72,7 +79,7 @@ struct LabelJoin {
     /// Takes the inference waiting for (model, request id), if any.
     mutating func take(model: Symbol, requestID: UnsafeRawBufferPointer) -> (Pending, ArraySlice<Int32>)? {
         guard let slot = find(model: model, hash: Self.hash(model: model, requestID: requestID)) else { return nil }
-        let position = index[slot] - 1 - base
+        let position = index[slot].sequence - 1 - base
         let entry = entries[position]
         let stored = requestBytes.withUnsafeBytes { all in
             UnsafeRawBufferPointer(
@@ -119,9 +126,8 @@ struct LabelJoin {
     /// The slot holding the entry with `hash` of `model`, if one waits.
     private func find(model: Symbol, hash: UInt64) -> Int? {
         var slot = home(hash)
-        while index[slot] != 0 {
-            let entry = entries[index[slot] - 1 - base]
-            if entry.hash == hash && entry.model == model { return slot }
+        while index[slot].sequence != 0 {
+            if index[slot].hash == hash && entries[index[slot].sequence - 1 - base].model == model { return slot }
             slot = (slot + 1) & (index.count - 1)
         }
         return nil
@@ -131,8 +137,8 @@ struct LabelJoin {
     private mutating func insert(_ sequence: Int, hash: UInt64) {
         if (waiting + 1) * 2 > index.count { rebuildIndex(size: index.count * 2) }
         var slot = home(hash)
-        while index[slot] != 0 { slot = (slot + 1) & (index.count - 1) }
-        index[slot] = sequence + 1
+        while index[slot].sequence != 0 { slot = (slot + 1) & (index.count - 1) }
+        index[slot] = Slot(sequence: sequence + 1, hash: hash)
     }
 
     /// Empties a slot, shifting later entries of the same probe run back (no tombstones).
@@ -142,8 +148,8 @@ struct LabelJoin {
         var probe = slot
         while true {
             probe = (probe + 1) & mask
-            guard index[probe] != 0 else { break }
-            let wanted = home(entries[index[probe] - 1 - base].hash)
+            guard index[probe].sequence != 0 else { break }
+            let wanted = home(index[probe].hash)
             // Move the entry into the hole unless its home lies cyclically in (hole, probe].
             let stays = hole <= probe ? (hole < wanted && wanted <= probe) : (hole < wanted || wanted <= probe)
             if !stays {
@@ -151,15 +157,15 @@ struct LabelJoin {
                 hole = probe
             }
         }
-        index[hole] = 0
+        index[hole].sequence = 0
     }
 
     private mutating func rebuildIndex(size: Int) {
-        index = [Int](repeating: 0, count: size)
+        index = [Slot](repeating: Slot(sequence: 0, hash: 0), count: size)
         for position in head..<entries.count where entries[position].alive {
             var slot = home(entries[position].hash)
-            while index[slot] != 0 { slot = (slot + 1) & (size - 1) }
-            index[slot] = base + position + 1
+            while index[slot].sequence != 0 { slot = (slot + 1) & (size - 1) }
+            index[slot] = Slot(sequence: base + position + 1, hash: entries[position].hash)
         }
     }
 
