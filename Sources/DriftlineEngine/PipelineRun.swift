@@ -167,12 +167,22 @@ final class PipelineRun {
             case .records(let batch):
                 guard var input = streams[batch.source] else { continue }
                 let now = Pipeline.now()
+                // Watermark partition numbers of this batch's (topic, partition) pairs, looked up once each.
+                var numbers: [(topic: Int32, partition: Int32, number: Int)] = []
                 batch.forEach { record, payload in
                     let topic = batch.topics[Int(record.topic)]
-                    // A Kafka partition is a watermark partition; an MQTT subscription is one as a whole.
-                    let id =
-                        input.topics.isEmpty
-                        ? PartitionID(topic: topic, partition: record.partition) : Self.subscription(input.name)
+                    let number: Int
+                    if let known = numbers.first(where: { $0.topic == record.topic && $0.partition == record.partition }
+                    ) {
+                        number = known.number
+                    } else {
+                        // A Kafka partition is a watermark partition; an MQTT subscription is one as a whole.
+                        let id =
+                            input.topics.isEmpty
+                            ? PartitionID(topic: topic, partition: record.partition) : Self.subscription(input.name)
+                        number = partition(source: batch.source, id: id)
+                        numbers.append((record.topic, record.partition, number))
+                    }
                     let position = record.offset
                     guard
                         decode(
@@ -186,7 +196,7 @@ final class PipelineRun {
                     }
                     process(
                         payload, source: "\(input.name):\(topic)[\(record.partition)]", position: position,
-                        partition: partition(source: batch.source, id: id), now: now)
+                        partition: number, now: now)
                 }
                 streams[batch.source] = input
             case .assigned(let source, let ids):
