@@ -32,6 +32,8 @@ public final class EventDecoder {
     private var featureMarkCapacity = 64
     /// The number of the features object being read (0: none yet).
     private var featureObject: UInt64 = 0
+    /// The minute of the last timestamp read, which the next one most likely shares.
+    private var timestampMinute = Timestamp.MinuteCache()
 
     /// Compiles `mapping`, interning its constants in `symbols`.
     public init(mapping: FieldMapping, symbols: SymbolTable, maxPayloadBytes: Int = 1 << 20) throws(MappingError) {
@@ -427,7 +429,7 @@ public final class EventDecoder {
         case .timestamp:
             switch scalar {
             case .string(let bytes):
-                guard let millis = Timestamp.parseRFC3339(bytes) else {
+                guard let millis = Timestamp.parseRFC3339(bytes, reusing: &timestampMinute) else {
                     return note(.invalidTimestamp, target, "an RFC 3339 timestamp", "string", range, &state)
                 }
                 event.timestamp = millis
