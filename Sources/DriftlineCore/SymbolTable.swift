@@ -73,7 +73,7 @@ public final class SymbolTable {
         let start = starts[id]
         guard starts[id + 1] - start == text.count else { return false }
         return bytes.withUnsafeBytes { all in
-            ByteComparison.equal(all.baseAddress.unsafelyUnwrapped + start, text.baseAddress, count: text.count)
+            ByteComparison.equal(all.baseAddress.map { $0 + start }, text.baseAddress, count: text.count)
         }
     }
 

@@ -76,7 +76,9 @@ public struct CategoryBinner: Equatable, Sendable {
     private func equals(_ index: Int, _ utf8: UnsafeRawBufferPointer) -> Bool {
         let start = starts[index]
         guard starts[index + 1] - start == utf8.count else { return false }
-        return bytes.withUnsafeBytes { all in ByteComparison.equal(all.baseAddress! + start, utf8.baseAddress, count: utf8.count) }
+        return bytes.withUnsafeBytes { all in
+            ByteComparison.equal(all.baseAddress.map { $0 + start }, utf8.baseAddress, count: utf8.count)
+        }
     }
 
     /// Binners are equal when they list the same categories in the same order.
