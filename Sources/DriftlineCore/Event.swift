@@ -75,13 +75,19 @@ public struct Event: Sendable {
 
     /// Clears every role, keeping the capacity of the arrays.
     public mutating func reset() {
+        resetRoles()
+        features.removeAll(keepingCapacity: true)
+        text.removeAll(keepingCapacity: true)
+    }
+
+    /// Clears every role but `features` and `text`, which a decoder replaces whole.
+    mutating func resetRoles() {
         kind = .inference
         model = nil
         version = nil
         timestamp = nil
         requestID = nil
         for i in segment.indices { segment[i] = nil }
-        features.removeAll(keepingCapacity: true)
         prediction = .missing
         label = .missing
         score = nil
@@ -91,7 +97,6 @@ public struct Event: Sendable {
         memMB = nil
         gpuPct = nil
         gpuMemMB = nil
-        text.removeAll(keepingCapacity: true)
     }
 
     /// Appends bytes to `text` and returns the slice that names them.

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Assigns the UTF-8 bytes of a categorical value to a category of a feature profile.
 ///
 /// Category `i` of the profile is bin `i`; every value the profile does not list falls in the
@@ -57,16 +51,19 @@ public struct CategoryBinner: Equatable, Sendable {
 
     /// The bin of the value whose UTF-8 bytes are `utf8`: its category's index, or
     /// `categories.count` ("other") for a value the profile does not list.
+    @inline(__always)
     public func bin(_ utf8: UnsafeRawBufferPointer) -> Int {
         let hash = SymbolTable.hash(utf8)
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let entry = Int(slots[slot])
-            if entry == 0 { return categories.count }
-            let index = entry - 1
-            if hashes[index] == hash && equals(index, utf8) { return index }
-            slot = (slot + 1) & mask
+        return slots.withUnsafeBufferPointer { slots in
+            let mask = slots.count - 1
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while true {
+                let entry = Int(slots[slot])
+                if entry == 0 { return categories.count }
+                let index = entry - 1
+                if hashes[index] == hash && equals(index, utf8) { return index }
+                slot = (slot + 1) & mask
+            }
         }
     }
 
@@ -78,10 +75,10 @@ public struct CategoryBinner: Equatable, Sendable {
 
     private func equals(_ index: Int, _ utf8: UnsafeRawBufferPointer) -> Bool {
         let start = starts[index]
-        let count = starts[index + 1] - start
-        guard count == utf8.count else { return false }
-        guard count > 0 else { return true }
-        return bytes.withUnsafeBytes { all in memcmp(all.baseAddress! + start, utf8.baseAddress!, count) == 0 }
+        guard starts[index + 1] - start == utf8.count else { return false }
+        return bytes.withUnsafeBytes { all in
+            ByteComparison.equal(all.baseAddress.map { $0 + start }, utf8.baseAddress, count: utf8.count)
+        }
     }
 
     /// Binners are equal when they list the same categories in the same order.

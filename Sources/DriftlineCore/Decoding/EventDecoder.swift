@@ -26,12 +26,23 @@ public final class EventDecoder {
     /// The first cache slot of the features, by position.
     private let featureSlot: Int
     /// Per feature name (by symbol id): `object << 32 | index`, where `object` numbers the features
-    /// object the name was last seen in and `index` is its place in `event.features`; this finds
+    /// object the name was last seen in and `index` is its place in `features`; this finds
     /// a repeated name without searching the features read so far.
     private var featureMarks: UnsafeMutablePointer<UInt64>
     private var featureMarkCapacity = 64
     /// The number of the features object being read (0: none yet).
     private var featureObject: UInt64 = 0
+    /// The minute of the last timestamp read, which the next one most likely shares.
+    private var timestampMinute = Timestamp.MinuteCache()
+    /// The event's features and text as the pass collects them, `featureCount` and `textCount`
+    /// long; `finish(_:)` copies them into the event in one block each, which costs far less than
+    /// appending to its arrays value by value.
+    private var features: UnsafeMutablePointer<FeatureValue>
+    private var featureCapacity = 32
+    private var featureCount = 0
+    private var text: UnsafeMutablePointer<UInt8>
+    private var textCapacity = 256
+    private var textCount = 0
 
     /// Compiles `mapping`, interning its constants in `symbols`.
     public init(mapping: FieldMapping, symbols: SymbolTable, maxPayloadBytes: Int = 1 << 20) throws(MappingError) {
@@ -50,6 +61,8 @@ public final class EventDecoder {
         featureSlot = 3 + 2 * mapping.segmentDimensions.count
         featureMarks = .allocate(capacity: featureMarkCapacity)
         featureMarks.initialize(repeating: 0, count: featureMarkCapacity)
+        features = .allocate(capacity: featureCapacity)
+        text = .allocate(capacity: textCapacity)
     }
 
     /// A buffer of at least one element holding `array`.
@@ -83,6 +96,8 @@ public final class EventDecoder {
         targets.deallocate()
         keyBytes.deallocate()
         featureMarks.deallocate()
+        features.deallocate()
+        text.deallocate()
     }
 
     /// What went wrong with a role's value during the pass, turned into a message at the end.
@@ -140,7 +155,10 @@ public final class EventDecoder {
         if event.segment.count != plan.dimensions.count {
             event.segment = Array(repeating: nil, count: plan.dimensions.count)
         }
-        event.reset()
+        event.resetRoles()
+        featureCount = 0
+        textCount = 0
+        defer { finish(&event) }
         for i in fieldSegment.indices { fieldSegment[i] = 0 }
 
         var scanner = JSONScanner(payload, scratch: scratch)
@@ -235,7 +253,7 @@ public final class EventDecoder {
         _ node: DecodePlan.Node, _ s: inout JSONScanner, _ event: inout Event, _ state: inout PassState
     ) throws(JSONScanner.Failure) {
         // A repeated member replaces the earlier one whole, as in a parsed dictionary.
-        if node.collectsFeatures { beginFeatures(&event) }
+        if node.collectsFeatures { beginFeatures() }
         if node.collectsSegment {
             for i in event.segment.indices { event.segment[i] = nil }
         }
@@ -265,10 +283,10 @@ public final class EventDecoder {
                 // The common case, a feature and nothing else, read without an intermediate `Scalar`.
                 switch s.peek() {
                 case UInt8(ascii: "\""):
-                    addFeature(feature, .text(Self.appendText(try s.readString(), &event)), &event)
+                    addFeature(feature, .text(appendText(try s.readString())))
                     continue
                 case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    addFeature(feature, .number(try s.readNumber().value), &event)
+                    addFeature(feature, .number(try s.readNumber().value))
                     continue
                 default:
                     break
@@ -292,7 +310,7 @@ public final class EventDecoder {
             }
             let scalar = try readScalar(&s, kind)
             let range = start..<s.position
-            if let feature { addFeature(feature, value(of: scalar, &event), &event) }
+            if let feature { addFeature(feature, value(of: scalar)) }
             if dimension >= 0 {
                 if let symbol = symbol(
                     scalar, slot: slot(of: DecodePlan.Target(role: .segment, dimension: Int32(dimension))))
@@ -418,16 +436,16 @@ public final class EventDecoder {
             }
         case .requestID:
             switch scalar {
-            case .string(let bytes): event.requestID = Self.appendText(bytes, &event)
+            case .string(let bytes): event.requestID = appendText(bytes)
             case .number(let number) where number.isInteger:
-                event.requestID = Self.appendText(number.text, &event)
+                event.requestID = appendText(number.text)
             case .null: event.requestID = nil
             default: wrongType()
             }
         case .timestamp:
             switch scalar {
             case .string(let bytes):
-                guard let millis = Timestamp.parseRFC3339(bytes) else {
+                guard let millis = Timestamp.parseRFC3339(bytes, reusing: &timestampMinute) else {
                     return note(.invalidTimestamp, target, "an RFC 3339 timestamp", "string", range, &state)
                 }
                 event.timestamp = millis
@@ -440,7 +458,7 @@ public final class EventDecoder {
             case .bool: wrongType()
             }
         case .prediction, .label:
-            let value = value(of: scalar, &event)
+            let value = value(of: scalar)
             if target.role == .prediction { event.prediction = value } else { event.label = value }
         case .score, .latencyMs, .cpuPct, .memMB, .gpuPct, .gpuMemMB:
             let value: Double?
@@ -477,7 +495,7 @@ public final class EventDecoder {
             default: fieldSegment[Int(target.dimension)] = symbol.id + 1
             }
         case .text(let bytes):
-            let slice = bytes.withUnsafeBytes { Self.appendText($0, &event) }
+            let slice = bytes.withUnsafeBytes { appendText($0) }
             switch target.role {
             case .requestID: event.requestID = slice
             case .prediction: event.prediction = .text(slice)
@@ -497,18 +515,18 @@ public final class EventDecoder {
     }
 
     /// A feature's, prediction's or label's value: text kept in the event, a number, or missing.
-    private func value(of scalar: Scalar, _ event: inout Event) -> Value {
+    private func value(of scalar: Scalar) -> Value {
         switch scalar {
-        case .string(let bytes): .text(Self.appendText(bytes, &event))
+        case .string(let bytes): .text(appendText(bytes))
         case .number(let number): .number(number.value)
-        case .bool(let flag): .text(Self.appendBoolean(flag, &event))
+        case .bool(let flag): .text(appendBoolean(flag))
         case .null: .missing
         }
     }
 
     /// Starts a features object: no features yet, and none of the names seen before are repeats.
-    private func beginFeatures(_ event: inout Event) {
-        if !event.features.isEmpty { event.features.removeAll(keepingCapacity: true) }
+    private func beginFeatures() {
+        featureCount = 0
         featureObject += 1
         if featureObject == 1 << 32 {
             featureMarks.update(repeating: 0, count: featureMarkCapacity)
@@ -517,16 +535,18 @@ public final class EventDecoder {
     }
 
     @inline(__always)
-    private func addFeature(_ name: Symbol, _ value: Value, _ event: inout Event) {
+    private func addFeature(_ name: Symbol, _ value: Value) {
         let id = Int(name.id)
         if id >= featureMarkCapacity { growFeatureMarks(to: id + 1) }
         let mark = featureMarks[id]
         if mark >> 32 == featureObject {
             // A repeated name replaces the earlier value, as in a parsed dictionary.
-            event.features[Int(truncatingIfNeeded: mark & 0xFFFF_FFFF)].value = value
+            features[Int(truncatingIfNeeded: mark & 0xFFFF_FFFF)].value = value
         } else {
-            featureMarks[id] = featureObject << 32 | UInt64(event.features.count)
-            event.features.append(FeatureValue(name: name, value: value))
+            if featureCount == featureCapacity { growFeatures() }
+            featureMarks[id] = featureObject << 32 | UInt64(featureCount)
+            (features + featureCount).initialize(to: FeatureValue(name: name, value: value))
+            featureCount += 1
         }
     }
 
@@ -541,15 +561,56 @@ public final class EventDecoder {
         featureMarkCapacity = capacity
     }
 
-    /// `Event.appendText` for the pass: copies through a typed buffer, which the standard library
-    /// turns into one `memcpy` where a raw buffer is copied byte by byte.
+    @inline(never)
+    private func growFeatures() {
+        let bigger = UnsafeMutablePointer<FeatureValue>.allocate(capacity: 2 * featureCapacity)
+        bigger.moveInitialize(from: features, count: featureCount)
+        features.deallocate()
+        features = bigger
+        featureCapacity *= 2
+    }
+
+    /// Adds bytes to the event's text and returns the slice that will name them.
     @inline(__always)
-    private static func appendText(_ bytes: UnsafeRawBufferPointer, _ event: inout Event) -> TextSlice {
-        let offset = Int32(event.text.count)
-        event.text.append(
-            contentsOf: UnsafeBufferPointer(
-                start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count))
-        return TextSlice(offset: offset, count: Int32(bytes.count))
+    private func appendText(_ bytes: UnsafeRawBufferPointer) -> TextSlice {
+        if textCount + bytes.count > textCapacity { growText(to: textCount + bytes.count) }
+        if let source = bytes.baseAddress {
+            (text + textCount).initialize(from: source.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        }
+        let slice = TextSlice(offset: Int32(textCount), count: Int32(bytes.count))
+        textCount += bytes.count
+        return slice
+    }
+
+    @inline(never)
+    private func growText(to needed: Int) {
+        let capacity = max(needed, 2 * textCapacity)
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        bigger.moveInitialize(from: text, count: textCount)
+        text.deallocate()
+        text = bigger
+        textCapacity = capacity
+    }
+
+    /// Moves the features and text the pass collected into `event`.
+    private func finish(_ event: inout Event) {
+        Self.replace(&event.features, with: UnsafeBufferPointer(start: features, count: featureCount))
+        Self.replace(&event.text, with: UnsafeBufferPointer(start: text, count: textCount))
+    }
+
+    /// Makes `array` hold `contents`, overwriting in place when the counts agree (the usual case
+    /// for a steady producer).
+    @inline(__always)
+    private static func replace<Element>(_ array: inout [Element], with contents: UnsafeBufferPointer<Element>) {
+        if array.count == contents.count {
+            guard let source = contents.baseAddress, contents.count > 0 else { return }
+            array.withUnsafeMutableBufferPointer { target in
+                target.baseAddress.unsafelyUnwrapped.update(from: source, count: contents.count)
+            }
+        } else {
+            array.removeAll(keepingCapacity: true)
+            array.append(contentsOf: contents)
+        }
     }
 
     /// The symbol of a key value (a string or an integer's text); nil for anything else.
@@ -575,9 +636,9 @@ public final class EventDecoder {
         return value == .min ? nil : -value
     }
 
-    private static func appendBoolean(_ flag: Bool, _ event: inout Event) -> TextSlice {
+    private func appendBoolean(_ flag: Bool) -> TextSlice {
         let text: StaticString = flag ? "true" : "false"
-        return appendText(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount), &event)
+        return appendText(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     private static func kind(named bytes: UnsafeRawBufferPointer) -> EventKind? {

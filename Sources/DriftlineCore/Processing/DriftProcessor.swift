@@ -31,8 +31,11 @@ public final class DriftProcessor {
     private var lastRevisionTick = Int64.min
 
     // Per-event scratch, reused so the hot path does not allocate.
-    private var scratchSlots: [Int] = []
-    private var scratchBins: [Int] = []
+    /// The slots and bins of one inference's features, `scratchCapacity` of each (a feature adds at
+    /// most one of each); flat buffers, so filling them costs no uniqueness check per feature.
+    private var scratchSlots = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+    private var scratchBins = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+    private var scratchCapacity = 1
     private var scratchKeys: [Int32] = []
     /// Where the event being processed came from.
     private var currentPartition = 0
@@ -81,6 +84,19 @@ public final class DriftProcessor {
         watermarks = Watermarks(outOfOrderness: settings.outOfOrderness, idleTimeout: settings.idleTimeout)
         rules = RuleEngine(rules: settings.rules)
         scratchKeys = Array(repeating: -1, count: settings.keySets.count)
+    }
+
+    deinit {
+        scratchSlots.deallocate()
+        scratchBins.deallocate()
+    }
+
+    private func growScratch(to capacity: Int) {
+        scratchSlots.deallocate()
+        scratchBins.deallocate()
+        scratchSlots = .allocate(capacity: capacity)
+        scratchBins = .allocate(capacity: capacity)
+        scratchCapacity = capacity
     }
 
     /// The combined watermark (epoch milliseconds), `Int64.min` before the first event.
@@ -179,8 +195,9 @@ public final class DriftProcessor {
         }
         counters.inferences += 1
         let profile = profile(model: model, version: version)
-        scratchSlots.removeAll(keepingCapacity: true)
-        scratchBins.removeAll(keepingCapacity: true)
+        if event.features.count > scratchCapacity { growScratch(to: event.features.count) }
+        var slotCount = 0
+        var binCount = 0
         for feature in event.features {
             let slot = profile.slot(for: feature.name, symbols: symbols)
             if case .missing = feature.value { continue }
@@ -189,9 +206,11 @@ public final class DriftProcessor {
                     counters.invalidFeatureValues += 1
                     continue
                 }
-                scratchBins.append(bin)
+                scratchBins[binCount] = bin
+                binCount += 1
             }
-            scratchSlots.append(slot)
+            scratchSlots[slotCount] = slot
+            slotCount += 1
         }
         if profile.task == nil, event.prediction != .missing {
             if case .number = event.prediction { profile.task = .regression } else { profile.task = .classification }
@@ -222,8 +241,10 @@ public final class DriftProcessor {
                 guard let window = openWindow(of: key, startingAt: start) else { continue }
                 counted = true
                 window.count += 1
-                for slot in scratchSlots { window.markPresent(slot: slot) }
-                for bin in scratchBins { window.bins[bin] &+= 1 }
+                for slot in UnsafeBufferPointer(start: scratchSlots, count: slotCount) {
+                    window.markPresent(slot: slot)
+                }
+                for bin in UnsafeBufferPointer(start: scratchBins, count: binCount) { window.bins[bin] &+= 1 }
                 if let latency = event.latencyMs { window.recordLatency(latency) }
                 if labelled {
                     if predictedClass >= 0 {

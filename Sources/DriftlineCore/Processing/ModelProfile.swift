@@ -39,6 +39,12 @@ final class ModelProfile {
     let classes = SymbolTable(capacity: 16)
     /// Decided by the baseline's offline metrics, else by the first prediction seen.
     var task: Task?
+    /// The bytes (`lastClassCount` of them, at most `lastClassCapacity`) and index of the class
+    /// text looked up last: predictions mostly repeat a class, which then costs one comparison.
+    private let lastClass = UnsafeMutablePointer<UInt8>.allocate(capacity: ModelProfile.lastClassCapacity)
+    private var lastClassCount = -1
+    private var lastClassIndex = 0
+    private static let lastClassCapacity = 32
 
     init(model: Symbol, version: Symbol, baseline: Baseline?, symbols: SymbolTable) throws {
         self.model = model
@@ -82,6 +88,7 @@ final class ModelProfile {
     deinit {
         binnings.deallocate()
         edges.deallocate()
+        lastClass.deallocate()
     }
 
     /// The slot of a feature, assigning the next free one on first sight.
@@ -125,11 +132,25 @@ final class ModelProfile {
         }
     }
 
+    /// The class index of a class given as text, interning a new class.
+    private func classIndex(text: UnsafeRawBufferPointer) -> Int {
+        if text.count == lastClassCount && ByteComparison.equal(lastClass, text.baseAddress, count: text.count) {
+            return lastClassIndex
+        }
+        let index = Int(classes.intern(text).id)
+        if let source = text.baseAddress, text.count <= Self.lastClassCapacity {
+            lastClass.update(from: source.assumingMemoryBound(to: UInt8.self), count: text.count)
+            lastClassCount = text.count
+            lastClassIndex = index
+        }
+        return index
+    }
+
     /// The class index of a prediction or label value, interning new classes.
     func classIndex(_ value: Value, in event: borrowing Event) -> Int? {
         switch value {
         case .missing: return nil
-        case .text(let slice): return Int(event.withText(slice) { classes.intern($0) }.id)
+        case .text(let slice): return event.withText(slice) { classIndex(text: $0) }
         case .number(let x): return Int(classes.intern(ReferenceValue.className(of: x)).id)
         }
     }

@@ -7,6 +7,11 @@ final class WindowState {
     /// Latency is recorded in microseconds from 1 µs to 60 s at 3 significant digits (~70 KB);
     /// larger values count in the top bucket, and the exact maximum is kept separately.
     static let latencyHighestMicros: UInt64 = 60_000_000
+    /// An empty latency histogram; a window's histogram starts as a copy of it, which shares its
+    /// counts until the first record copies them in one block (building a histogram fills its
+    /// counts element by element, several times slower).
+    private static let emptyLatency = Histogram<UInt32>(
+        lowestDiscernibleValue: 1, highestTrackableValue: latencyHighestMicros, numberOfSignificantValueDigits: .three)
 
     let key: KeyState
     /// The windows sharing this start; holds this window until the group is dropped.
@@ -70,11 +75,7 @@ final class WindowState {
     /// Records one inference's latency.
     @inline(__always)
     func recordLatency(_ milliseconds: Double) {
-        if latencySamples == 0 {
-            latency = Histogram(
-                lowestDiscernibleValue: 1, highestTrackableValue: Self.latencyHighestMicros,
-                numberOfSignificantValueDigits: .three)
-        }
+        if latencySamples == 0 { latency = Self.emptyLatency }
         let micros = (milliseconds * 1000).rounded()
         let value =
             micros < 1 ? 1 : (micros > Double(Self.latencyHighestMicros) ? Self.latencyHighestMicros : UInt64(micros))

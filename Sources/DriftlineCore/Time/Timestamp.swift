@@ -14,6 +14,53 @@ public enum Timestamp {
         parse(bytes, allowingSpaceSeparator: false)
     }
 
+    /// The first 16 bytes (date, hour and minute) of the last canonical timestamp
+    /// (`2026-11-26T03:55:00.123Z`) that `parseRFC3339(_:reusing:)` parsed in full, and the epoch
+    /// milliseconds of that minute: a stream's timestamps mostly share their minute.
+    struct MinuteCache {
+        fileprivate var head: UInt64 = 0
+        fileprivate var tail: UInt64 = 0
+        fileprivate var minute: Int64?
+
+        init() {}
+    }
+
+    /// `parseRFC3339(_:)`, reading only the seconds and the fraction of a canonical timestamp
+    /// whose first 16 bytes are those `cache` holds (validated when they were parsed in full).
+    static func parseRFC3339(_ bytes: UnsafeRawBufferPointer, reusing cache: inout MinuteCache) -> Int64? {
+        guard bytes.count == 24, let address = bytes.baseAddress else { return parseRFC3339(bytes) }
+        let head = address.loadUnaligned(as: UInt64.self)
+        let tail = address.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        if let minute = cache.minute, head == cache.head, tail == cache.tail {
+            guard let secondAndFraction = secondAndFraction(bytes) else { return nil }
+            return minute + secondAndFraction
+        }
+        guard let millis = parseRFC3339(bytes) else { return nil }
+        if let secondAndFraction = secondAndFraction(bytes) {
+            cache = MinuteCache()
+            cache.head = head
+            cache.tail = tail
+            cache.minute = millis - secondAndFraction
+        }
+        return millis
+    }
+
+    /// Milliseconds of `:SS.mmmZ` at bytes 16..<24 of a 24-byte timestamp; nil for any other form.
+    @inline(__always)
+    private static func secondAndFraction(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        let zone = bytes[23]
+        guard bytes[16] == UInt8(ascii: ":"), bytes[19] == UInt8(ascii: "."),
+            zone == UInt8(ascii: "Z") || zone == UInt8(ascii: "z")
+        else { return nil }
+        let s1 = bytes[17] &- UInt8(ascii: "0")
+        let s2 = bytes[18] &- UInt8(ascii: "0")
+        let f1 = bytes[20] &- UInt8(ascii: "0")
+        let f2 = bytes[21] &- UInt8(ascii: "0")
+        let f3 = bytes[22] &- UInt8(ascii: "0")
+        guard s1 < 6, s2 < 10, f1 < 10, f2 < 10, f3 < 10 else { return nil }
+        return (Int64(s1) &* 10 &+ Int64(s2)) &* 1_000 &+ Int64(f1) &* 100 &+ Int64(f2) &* 10 &+ Int64(f3)
+    }
+
     /// Parses an RFC 3339 date-time into milliseconds since the Unix epoch (see the byte variant).
     public static func parseRFC3339(_ text: String) -> Int64? {
         var text = text

@@ -131,4 +131,36 @@ import Testing
         let date = Timestamp.civil(fromDays: days)
         #expect(date.year == year && date.month == month && date.day == day)
     }
+
+    /// Texts that share a cached minute with `2026-11-26T03:55:00.000Z` (or just miss it), each
+    /// with its value computed by hand from `contractInstant` (03:55:00.000); nil where invalid.
+    static let sameMinute: [(String, Int64?)] = [
+        ("2026-11-26T03:55:07.250Z", contractInstant + 7_250),
+        ("2026-11-26T03:55:59.999z", contractInstant + 59_999),
+        ("2026-11-26T03:55:00.000Z", contractInstant),
+        ("2026-11-26T03:55:60.000Z", nil),  // a leap second has no millisecond of its own
+        ("2026-11-26T03:55:0x.000Z", nil),
+        ("2026-11-26T03:55:01.0a0Z", nil),
+        ("2026-11-26T03:55:01,000Z", nil),
+        ("2026-11-26T03:55:01.000Q", nil),
+        ("2026-11-26T03:55:01.00+1", nil),
+        ("2026-11-26T03:55:01+01:00", contractInstant + 1_000 - 3_600_000),
+        ("2026-11-26T03:55:01.5Z", contractInstant + 1_500),
+        ("2026-11-26T03:56:01.000Z", contractInstant + 61_000),  // the next minute: parsed in full
+        ("2026-11-26T03:55:02.000Z", contractInstant + 2_000),
+    ]
+
+    @Test func theMinuteCacheGivesWhatAFullParseGives() {
+        var cache = Timestamp.MinuteCache()
+        #expect(Self.parse("2026-11-26T03:55:00.000Z", &cache) == Self.contractInstant)
+        for (text, millis) in Self.sameMinute {
+            #expect(Self.parse(text, &cache) == millis, "\(text)")
+            #expect(Timestamp.parseRFC3339(text) == millis, "\(text)")
+        }
+    }
+
+    private static func parse(_ text: String, _ cache: inout Timestamp.MinuteCache) -> Int64? {
+        var text = text
+        return text.withUTF8 { Timestamp.parseRFC3339(UnsafeRawBufferPointer($0), reusing: &cache) }
+    }
 }
