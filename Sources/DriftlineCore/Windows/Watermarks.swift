@@ -14,7 +14,8 @@ public struct Watermarks: Sendable {
     public let outOfOrderness: Int64
     /// Processing-time milliseconds after which a silent partition counts as idle.
     public let idleTimeout: Int64
-    private var partitions: [Int: Partition] = [:]
+    /// Indexed by partition number (small, dense numbers the caller assigns); nil where none.
+    private var partitions: [Partition?] = []
     /// The combined watermark; never moves backwards.
     public private(set) var current: Int64 = .min
 
@@ -27,13 +28,22 @@ public struct Watermarks: Sendable {
     /// Returns the new combined watermark when it advanced.
     @discardableResult
     public mutating func observe(partition: Int, eventTime: Int64, now: Int64) -> Int64? {
-        if var state = partitions[partition] {
-            state.maxEventTime = max(state.maxEventTime, eventTime)
-            state.lastActivity = max(state.lastActivity, now)
-            partitions[partition] = state
-        } else {
-            partitions[partition] = Partition(maxEventTime: eventTime, lastActivity: now)
+        if partition >= partitions.count {
+            partitions.append(contentsOf: repeatElement(nil, count: partition + 1 - partitions.count))
         }
+        guard var state = partitions[partition] else {
+            partitions[partition] = Partition(maxEventTime: eventTime, lastActivity: now)
+            return recompute(now: now)
+        }
+        let previousMax = state.maxEventTime
+        state.maxEventTime = max(previousMax, eventTime)
+        state.lastActivity = max(state.lastActivity, now)
+        partitions[partition] = state
+        // Only the partition holding the watermark back can move it: one already ahead of it
+        // (or one that did not advance) leaves the minimum where it was.
+        let mayHoldBack =
+            previousMax == .min || current == .min || (current != .max && previousMax <= current + outOfOrderness)
+        guard state.maxEventTime > previousMax, mayHoldBack else { return nil }
         return recompute(now: now)
     }
 
@@ -45,6 +55,9 @@ public struct Watermarks: Sendable {
 
     /// Registers a partition before it delivers anything, so it holds the watermark back from the start.
     public mutating func register(partition: Int, now: Int64) {
+        if partition >= partitions.count {
+            partitions.append(contentsOf: repeatElement(nil, count: partition + 1 - partitions.count))
+        }
         if partitions[partition] == nil {
             partitions[partition] = Partition(maxEventTime: .min, lastActivity: now)
         }
@@ -52,7 +65,7 @@ public struct Watermarks: Sendable {
 
     /// Forgets a partition (revoked, or finished), so it no longer holds the watermark back.
     public mutating func remove(partition: Int, now: Int64) -> Int64? {
-        partitions[partition] = nil
+        if partition < partitions.count { partitions[partition] = nil }
         return recompute(now: now)
     }
 
@@ -64,7 +77,7 @@ public struct Watermarks: Sendable {
     private mutating func recompute(now: Int64) -> Int64? {
         var low = Int64.max
         var anyActive = false
-        for state in partitions.values where now - state.lastActivity < idleTimeout {
+        for case let state? in partitions where now - state.lastActivity < idleTimeout {
             anyActive = true
             low = min(low, state.maxEventTime)
         }
