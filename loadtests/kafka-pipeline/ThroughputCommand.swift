@@ -58,7 +58,10 @@ struct ThroughputCommand: ParsableCommand {
                 + "compression \(compression)) into \(partitions) partitions in \(Seconds.format(produced.seconds, 2)) s"
         )
 
-        let connection = Topology.KafkaConnection(properties: ["bootstrap.servers": cluster.bootstrapServers])
+        let connection = Topology.KafkaConnection(properties: [
+            "bootstrap.servers": cluster.bootstrapServers, "queued.max.messages.kbytes": "131072",
+            "fetch.max.bytes": "104857600", "max.partition.fetch.bytes": "4194304", "fetch.wait.max.ms": "10",
+        ])
         var sourceProperties = connection.properties
         for property in consumerProperties {
             let parts = property.split(separator: "=", maxSplits: 1).map(String.init)
