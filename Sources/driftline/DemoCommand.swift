@@ -107,6 +107,8 @@ struct DemoCommand: ParsableCommand {
         try watcher.start()
         defer { watcher.stop() }
 
+        // MQTT keeps messages only for sessions that exist: let the engine subscribe first.
+        Thread.sleep(forTimeInterval: 2)
         let plant = PlantFeeder(
             scenario: scenario, seed: seed, speed: speed, kafka: kafka.bootstrapServers, mosquitto: mosquitto)
         let feeder = BackgroundRun { try plant.play() }
