@@ -6,6 +6,9 @@ public enum FieldSource: Equatable, Sendable {
     case constant(String)
     /// The timestamp the transport gives the record (Kafka record time, MQTT arrival time).
     case recordTime
+    /// The transport's record key (a Kafka message key), for the identity roles: model, version,
+    /// host, request_id and segment dimensions.
+    case recordKey
 }
 
 /// How a source's payload maps onto the contract's roles (see the contract's "Field mapping").
@@ -50,12 +53,17 @@ public struct FieldMapping: Equatable, Sendable {
 }
 
 /// What the transport knows about a record besides its payload.
-public struct RecordContext: Sendable {
+///
+/// Lives for one `decode` call on the caller's thread: `key` points into the transport's buffer.
+public struct RecordContext {
     /// The transport's timestamp of the record in epoch milliseconds (Kafka record time, or
     /// arrival time), used by roles mapped to `FieldSource.recordTime` and by processing-time mode.
     public var recordTime: Int64?
+    /// The record's key (Kafka message key), used by roles mapped to `FieldSource.recordKey`.
+    public var key: UnsafeRawBufferPointer?
 
-    public init(recordTime: Int64? = nil) {
+    public init(recordTime: Int64? = nil, key: UnsafeRawBufferPointer? = nil) {
         self.recordTime = recordTime
+        self.key = key
     }
 }

@@ -169,7 +169,7 @@ final class PipelineRun {
                 let now = Pipeline.now()
                 // Watermark partition numbers of this batch's (topic, partition) pairs, looked up once each.
                 var numbers: [(topic: Int32, partition: Int32, number: Int)] = []
-                batch.forEach { record, payload in
+                batch.forEachRecord { record, payload, key in
                     let topic = batch.topics[Int(record.topic)]
                     let number: Int
                     if let known = numbers.first(where: { $0.topic == record.topic && $0.partition == record.partition }
@@ -187,7 +187,8 @@ final class PipelineRun {
                     guard
                         decode(
                             payload, source: "\(input.name):\(topic)[\(record.partition)]", position: position,
-                            decoder: input.decoder, context: RecordContext(recordTime: record.timestamp ?? now),
+                            decoder: input.decoder,
+                            context: RecordContext(recordTime: record.timestamp ?? now, key: key),
                             now: now)
                     else { return }
                     for index in input.topics.indices

@@ -81,12 +81,23 @@ public struct RecordBatch: Sendable {
 
     /// Calls `body` with each record's payload bytes.
     public func forEach(_ body: (Record, UnsafeRawBufferPointer) throws -> Void) rethrows {
+        try forEachRecord { record, payload, _ in try body(record, payload) }
+    }
+
+    /// Calls `body` with each record's payload bytes and its key (nil when it has none).
+    public func forEachRecord(
+        _ body: (Record, UnsafeRawBufferPointer, UnsafeRawBufferPointer?) throws -> Void
+    )
+        rethrows
+    {
         try bytes.withUnsafeBytes { all in
             for record in records {
-                try body(
-                    record,
-                    UnsafeRawBufferPointer(
-                        rebasing: all[record.payloadStart..<(record.payloadStart + record.payloadCount)]))
+                let payload = UnsafeRawBufferPointer(
+                    rebasing: all[record.payloadStart..<(record.payloadStart + record.payloadCount)])
+                let key =
+                    record.keyCount == 0
+                    ? nil : UnsafeRawBufferPointer(rebasing: all[record.keyStart..<(record.keyStart + record.keyCount)])
+                try body(record, payload, key)
             }
         }
     }

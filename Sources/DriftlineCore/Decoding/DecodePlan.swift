@@ -51,6 +51,8 @@ struct DecodePlan {
     private(set) var constants: [(target: Target, value: Constant)] = []
     /// The timestamp comes from the record's transport.
     private(set) var takesRecordTime = false
+    /// Roles taken from the record key.
+    private(set) var recordKeyTargets: [Target] = []
 
     init(mapping: FieldMapping, symbols: SymbolTable) throws(MappingError) {
         var sources: [(Target, FieldSource?)] = [
@@ -109,6 +111,15 @@ struct DecodePlan {
                         message: "role '\(name)' cannot take the record time; only 'ts' can")
                 }
                 takesRecordTime = true
+            case .recordKey:
+                switch target.role {
+                case .model, .version, .host, .segmentField, .requestID: recordKeyTargets.append(target)
+                default:
+                    throw MappingError(
+                        code: .unsupportedSource,
+                        message: "role '\(name)' cannot take the record key; model, version, host, request_id and "
+                            + "segment dimensions can")
+                }
             }
         }
 

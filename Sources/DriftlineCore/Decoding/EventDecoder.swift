@@ -183,6 +183,9 @@ public final class EventDecoder {
 
         for (target, constant) in plan.constants { apply(constant, to: target, &event, &state) }
         if plan.takesRecordTime { event.timestamp = context.recordTime }
+        if let key = context.key {
+            for target in plan.recordKeyTargets { applyRecordKey(key, to: target, &event) }
+        }
         for i in fieldSegment.indices where fieldSegment[i] != 0 {
             event.segment[i] = Symbol(id: fieldSegment[i] - 1)
         }
@@ -481,6 +484,16 @@ public final class EventDecoder {
         }
     }
 
+    private func applyRecordKey(_ key: UnsafeRawBufferPointer, to target: DecodePlan.Target, _ event: inout Event) {
+        switch target.role {
+        case .requestID: event.requestID = appendText(key)
+        case .model: event.model = symbols.intern(key)
+        case .version: event.version = symbols.intern(key)
+        case .host: event.host = symbols.intern(key)
+        default: fieldSegment[Int(target.dimension)] = symbols.intern(key).id + 1
+        }
+    }
+
     private func apply(
         _ constant: DecodePlan.Constant, to target: DecodePlan.Target, _ event: inout Event,
         _ state: inout PassState
@@ -700,6 +713,7 @@ public final class EventDecoder {
         case .pointer(let pointer): return "at '\(pointer)'"
         case .constant(let text): return "constant '\(text)'"
         case .recordTime: return "the record time"
+        case .recordKey: return "the record key"
         case nil: return "not mapped"
         }
     }

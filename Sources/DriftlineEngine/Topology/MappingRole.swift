@@ -46,4 +46,12 @@ enum MappingRole: String, CaseIterable {
 
     /// Whether the role may take the transport's record time; only the timestamp can.
     var allowsRecordTime: Bool { self == .ts }
+
+    /// Whether the role may take the transport's record key (a Kafka message key).
+    var allowsRecordKey: Bool {
+        switch self {
+        case .model, .version, .host, .requestID: true
+        default: false
+        }
+    }
 }

@@ -10,6 +10,8 @@ extension TopologyParser {
     private static let mappingKeys = MappingRole.allCases.map(\.rawValue) + ["segment_fields"]
     /// The value that maps a role to the transport's record time.
     private static let recordTimeWord = "@record_time"
+    /// The value that maps a role to the transport's record key.
+    private static let recordKeyWord = "@record_key"
 
     /// The `sources` list; every source's mapping keeps `dimensions` (sorted) as its
     /// `segmentDimensions`. `nil` when the list itself is malformed.
@@ -76,7 +78,7 @@ extension TopologyParser {
                 mapping[keyPath: role.keyPath] = nil
             } else if let source = fieldSource(
                 roleNode, path: fields.path(role.rawValue), example: "/\(role.rawValue)",
-                constant: role.allowsConstant, recordTime: role.allowsRecordTime)
+                constant: role.allowsConstant, recordTime: role.allowsRecordTime, recordKey: role.allowsRecordKey)
             {
                 if role == .type, case .constant(let kind) = source {
                     guard EventKind.allCases.contains(where: { String(describing: $0) == kind }) else {
@@ -112,16 +114,18 @@ extension TopologyParser {
                 continue
             }
             let source = fieldSource(
-                pair.value, path: "\(path).\(pair.key)", example: "/\(pair.key)", constant: true, recordTime: false)
+                pair.value, path: "\(path).\(pair.key)", example: "/\(pair.key)", constant: true, recordTime: false,
+                recordKey: true)
             if let source { result[pair.key] = source }
         }
         return result
     }
 
-    /// Where one role sits: a JSON Pointer (`/a/b`), `@record_time`, `{const: "..."}`, or a plain
-    /// constant (a string that starts with neither `/` nor `@`), as far as the role allows.
+    /// Where one role sits: a JSON Pointer (`/a/b`), `@record_time`, `@record_key`,
+    /// `{const: "..."}`, or a plain constant (a string that starts with neither `/` nor `@`), as far
+    /// as the role allows.
     private mutating func fieldSource(
-        _ node: Node, path: String, example: String, constant: Bool, recordTime: Bool
+        _ node: Node, path: String, example: String, constant: Bool, recordTime: Bool, recordKey: Bool
     ) -> FieldSource? {
         if node.mapping != nil {
             guard let fields = reader.fields(node, path: path, allowed: ["const"], required: ["const"]),
@@ -148,11 +152,21 @@ extension TopologyParser {
             }
             return .recordTime
         }
+        if text == Self.recordKeyWord {
+            guard recordKey else {
+                reader.report(
+                    .invalidValue, at: node.mark,
+                    "\(path) cannot be \(Self.recordKeyWord); only model, version, host, request_id and segment "
+                        + "fields can")
+                return nil
+            }
+            return .recordKey
+        }
         if text.hasPrefix("@") {
             reader.report(
                 .invalidValue, at: node.mark,
-                "unknown special value '\(text)' for \(path); the only one is \(Self.recordTimeWord) "
-                    + "(write {const: \"\(text)\"} for a constant)")
+                "unknown special value '\(text)' for \(path); the special values are \(Self.recordTimeWord) and "
+                    + "\(Self.recordKeyWord) (write {const: \"\(text)\"} for a constant)")
             return nil
         }
         guard constant else {

@@ -11,15 +11,20 @@ final class DecodingHarness {
         event = Event(segmentDimensions: mapping.segmentDimensions.count)
     }
 
-    func decode(_ json: String, recordTime: Int64? = nil) throws(DecodeError) -> Event {
+    func decode(_ json: String, recordTime: Int64? = nil, key: String? = nil) throws(DecodeError) -> Event {
         var bytes = Array(json.utf8)
+        let keyBytes = Array((key ?? "").utf8)
         var result = event
         var failure: DecodeError?
         bytes.withUnsafeBytes { buffer in
-            do throws(DecodeError) {
-                try decoder.decode(buffer, context: RecordContext(recordTime: recordTime), into: &result)
-            } catch {
-                failure = error
+            keyBytes.withUnsafeBytes { keyBuffer in
+                do throws(DecodeError) {
+                    try decoder.decode(
+                        buffer, context: RecordContext(recordTime: recordTime, key: key == nil ? nil : keyBuffer),
+                        into: &result)
+                } catch {
+                    failure = error
+                }
             }
         }
         if let failure { throw failure }

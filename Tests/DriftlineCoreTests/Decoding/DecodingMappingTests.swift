@@ -69,6 +69,32 @@ import Testing
         #expect(harness.name(event.model) == "m")
     }
 
+    @Test func identityRolesCanComeFromTheRecordKey() throws {
+        var mapping = FieldMapping(segmentDimensions: ["line"])
+        mapping.model = .recordKey
+        mapping.requestID = .recordKey
+        mapping.segmentFields = ["line": .recordKey]
+        let harness = try DecodingHarness(mapping)
+        let event = try harness.decode(#"{"type":"inference","version":"1","ts":5,"model":"ignored"}"#, key: "press-4")
+        #expect(harness.name(event.model) == "press-4")
+        #expect(event.requestID.map { event.string($0) } == "press-4")
+        #expect(harness.name(event.segment[0]) == "press-4")
+        // A record without a key lacks the role, and the error says where it was to come from.
+        let error = harness.error(#"{"type":"inference","version":"1","ts":5}"#)
+        #expect(error?.code == .missingRole)
+        #expect(error?.message.contains("the record key") == true)
+    }
+
+    @Test func onlyIdentityRolesTakeTheRecordKey() {
+        var mapping = FieldMapping(segmentDimensions: [])
+        mapping.latencyMs = .recordKey
+        #expect {
+            _ = try EventDecoder(mapping: mapping, symbols: SymbolTable())
+        } throws: { error in
+            (error as? MappingError)?.code == .unsupportedSource
+        }
+    }
+
     @Test(arguments: [
         (FieldSource.pointer("model"), MappingError.Code.invalidPointer),
         (.pointer("/a~2b"), .invalidPointer),

@@ -1,0 +1,23 @@
+import DriftlineCore
+import DriftlineEngine
+import Testing
+
+@Suite struct TopologyRecordKeyTests {
+    @Test func identityRolesMayTakeTheRecordKey() throws {
+        let topology = try loadTopology(
+            """
+            name: keyed
+            windows: {size: 5m}
+            keys: [[line]]
+            sources:
+              - name: s
+                type: stdin
+                mapping: {model: '@record_key', request_id: '@record_key', segment_fields: {line: '@record_key'}}
+            sinks: {results: {type: stdout}, alerts: {type: stdout}, dead_letter: {type: stdout}}
+            """)
+        let mapping = try #require(topology.sources.first?.mapping)
+        #expect(mapping.model == .recordKey)
+        #expect(mapping.requestID == .recordKey)
+        #expect(mapping.segmentFields == ["line": .recordKey])
+    }
+}
