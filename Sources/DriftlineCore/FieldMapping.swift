@@ -9,6 +9,8 @@ public enum FieldSource: Equatable, Sendable {
     /// The transport's record key (a Kafka message key), for the identity roles: model, version,
     /// host, request_id and segment dimensions.
     case recordKey
+    /// The value of a transport header (a Kafka record header) of this name, for the same roles.
+    case recordHeader(String)
 }
 
 /// How a source's payload maps onto the contract's roles (see the contract's "Field mapping").
@@ -61,9 +63,12 @@ public struct RecordContext {
     public var recordTime: Int64?
     /// The record's key (Kafka message key), used by roles mapped to `FieldSource.recordKey`.
     public var key: UnsafeRawBufferPointer?
+    /// The record's headers in `RecordHeaders` form, used by roles mapped to `FieldSource.recordHeader`.
+    public var headers: UnsafeRawBufferPointer?
 
-    public init(recordTime: Int64? = nil, key: UnsafeRawBufferPointer? = nil) {
+    public init(recordTime: Int64? = nil, key: UnsafeRawBufferPointer? = nil, headers: UnsafeRawBufferPointer? = nil) {
         self.recordTime = recordTime
         self.key = key
+        self.headers = headers
     }
 }

@@ -169,7 +169,7 @@ final class PipelineRun {
                 let now = Pipeline.now()
                 // Watermark partition numbers of this batch's (topic, partition) pairs, looked up once each.
                 var numbers: [(topic: Int32, partition: Int32, number: Int)] = []
-                batch.forEachRecord { record, payload, key in
+                batch.forEachRecord { record, payload, key, headers in
                     let topic = batch.topics[Int(record.topic)]
                     let number: Int
                     if let known = numbers.first(where: { $0.topic == record.topic && $0.partition == record.partition }
@@ -188,7 +188,7 @@ final class PipelineRun {
                         decode(
                             payload, source: "\(input.name):\(topic)[\(record.partition)]", position: position,
                             decoder: input.decoder,
-                            context: RecordContext(recordTime: record.timestamp ?? now, key: key),
+                            context: RecordContext(recordTime: record.timestamp ?? now, key: key, headers: headers),
                             now: now)
                     else { return }
                     for index in input.topics.indices

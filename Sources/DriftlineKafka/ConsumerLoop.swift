@@ -1,5 +1,6 @@
 import CRdKafka
 import DriftlineConnectors
+import DriftlineCore
 import Foundation
 import Synchronization
 
@@ -130,11 +131,14 @@ final class ConsumerLoop: @unchecked Sendable {
             }
             var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
             let timestamp = rd_kafka_message_timestamp(message, &timestampType)
+            var headers: OpaquePointer?
+            let hasHeaders = rd_kafka_message_headers(message, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR
             batch.append(
                 payload: UnsafeRawBufferPointer(start: fields.payload, count: fields.len),
                 key: fields.key.map { UnsafeRawBufferPointer(start: $0, count: fields.key_len) },
                 topic: lastTopicIndex, partition: fields.partition, offset: fields.offset,
-                timestamp: timestamp >= 0 ? timestamp : nil)
+                timestamp: timestamp >= 0 ? timestamp : nil,
+                headers: hasHeaders ? { Self.copyHeaders(headers, into: &$0) } : nil)
             added += 1
             addedBytes += fields.len
         }
@@ -145,6 +149,22 @@ final class ConsumerLoop: @unchecked Sendable {
             log("\(errorCount) Kafka consume error(s), first: \(firstError.message)")
         }
         if !batch.records.isEmpty { pending = batch }
+    }
+
+    /// Appends every header of a message in `RecordHeaders` form.
+    private static func copyHeaders(_ headers: OpaquePointer?, into bytes: inout [UInt8]) {
+        var index = 0
+        var name: UnsafePointer<CChar>?
+        var value: UnsafeRawPointer?
+        var size = 0
+        while rd_kafka_header_get_all(headers, index, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
+            if let name {
+                RecordHeaders.append(
+                    name: UnsafeRawBufferPointer(start: name, count: strlen(name)),
+                    value: value.map { UnsafeRawBufferPointer(start: $0, count: size) }, to: &bytes)
+            }
+            index += 1
+        }
     }
 
     /// Hands pending records to the engine, or pauses the assignment while its queue is full.

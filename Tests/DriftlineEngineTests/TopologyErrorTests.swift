@@ -65,13 +65,13 @@ import Testing
         ),
         (  // the quote opening '@now' at column 48
             yaml(["sources: [{name: s, type: stdin, mapping: {ts: '@now'}}]"]), .invalidValue, 3, 48,
-            "unknown special value '@now' for sources[0].mapping.ts; the special values are @record_time and "
-                + "@record_key (write {const: \"@now\"} for a constant)"
+            "unknown special value '@now' for sources[0].mapping.ts; the special values are @record_time, "
+                + "@record_key and @header:NAME (write {const: \"@now\"} for a constant)"
         ),
         (  // the quote opening '@record_key' at column 56
             yaml(["sources: [{name: s, type: stdin, mapping: {latency_ms: '@record_key'}}]"]), .invalidValue, 3, 56,
             "sources[0].mapping.latency_ms cannot be @record_key; only model, version, host, request_id and segment "
-                + "fields can"
+                + "fields can take the record key or a header"
         ),
         (  // `infer` at column 50
             yaml(["sources: [{name: s, type: stdin, mapping: {type: infer}}]"]), .invalidValue, 3, 50,

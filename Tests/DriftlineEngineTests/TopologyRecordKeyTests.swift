@@ -3,7 +3,7 @@ import DriftlineEngine
 import Testing
 
 @Suite struct TopologyRecordKeyTests {
-    @Test func identityRolesMayTakeTheRecordKey() throws {
+    @Test func identityRolesMayTakeTheRecordKeyOrAHeader() throws {
         let topology = try loadTopology(
             """
             name: keyed
@@ -12,12 +12,14 @@ import Testing
             sources:
               - name: s
                 type: stdin
-                mapping: {model: '@record_key', request_id: '@record_key', segment_fields: {line: '@record_key'}}
+                mapping: {model: '@record_key', version: '@header:model-version', request_id: '@record_key',
+                          segment_fields: {line: '@record_key'}}
             sinks: {results: {type: stdout}, alerts: {type: stdout}, dead_letter: {type: stdout}}
             """)
         let mapping = try #require(topology.sources.first?.mapping)
         #expect(mapping.model == .recordKey)
         #expect(mapping.requestID == .recordKey)
+        #expect(mapping.version == .recordHeader("model-version"))
         #expect(mapping.segmentFields == ["line": .recordKey])
     }
 }

@@ -141,6 +141,12 @@ struct Workspace {
 
     func url(_ name: String) -> URL { directory.appendingPathComponent(name) }
 
+    /// Writes `text` to a file of the workspace and returns its URL.
+    func write(_ name: String, _ text: String) throws -> URL {
+        try text.write(to: url(name), atomically: true, encoding: .utf8)
+        return url(name)
+    }
+
     /// Runs one of the package's executables in the workspace; throws with its output if it fails.
     func run(_ executable: String, _ arguments: [String]) throws {
         let process = Process()

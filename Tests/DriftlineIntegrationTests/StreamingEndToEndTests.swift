@@ -176,3 +176,51 @@ enum Tools {
             }
     }
 }
+
+@Suite(.serialized) struct KafkaRecordMetadataTests {
+    /// The Kafka message key and a record header, written by kcat, fill the model and version roles.
+    @Test func modelFromTheMessageKeyAndVersionFromAHeader() throws {
+        try #require(Tools.available, "needs kcat (scripts/setup.sh)")
+        let work = try Workspace()
+        let kafka = try MockKafkaCluster(brokers: 1)
+        defer { kafka.destroy() }
+        try kafka.createTopic("plant", partitions: 1)
+        // Four inferences without model or version in the payload, at 0, 30, 61 and 130 s.
+        let lines = [0, 30_000, 61_000, 130_000].map {
+            #"press-1:{"type":"inference","ts":\#($0),"features":{"x":1},"prediction":"ok"}"#
+        }
+        try Tools.run(
+            "/usr/bin/kcat",
+            ["-P", "-b", kafka.bootstrapServers, "-t", "plant", "-K", ":", "-H", "model-version=9.9.9"],
+            stdin: try work.write("in.txt", lines.joined(separator: "\n") + "\n"))
+
+        var mapping = FieldMapping.contract(segmentDimensions: [])
+        mapping.model = .recordKey
+        mapping.version = .recordHeader("model-version")
+        let connection = Topology.KafkaConnection(properties: ["bootstrap.servers": kafka.bootstrapServers])
+        let topology = Topology(
+            name: "metadata", time: Topology.TimeSettings(outOfOrdernessMs: 0), windows: WindowSpec(size: 60_000),
+            sources: [
+                Topology.SourceSpec(
+                    name: "plant",
+                    transport: .kafka(
+                        Topology.KafkaSourceSpec(connection: connection, topics: ["plant"], group: "meta")),
+                    mapping: mapping)
+            ],
+            sinks: Topology.SinkSpecs(
+                results: .file(path: work.url("windows.ndjson").path),
+                alerts: .file(path: work.url("alerts.ndjson").path),
+                deadLetter: .file(path: work.url("dead.ndjson").path)))
+        let pipeline = Pipeline(topology: topology, baselines: [])
+        let engine = BackgroundRun { try pipeline.run() }
+        let deadline = Date().addingTimeInterval(30)
+        while pipeline.recordsProcessed < lines.count && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        pipeline.stop()
+        let summary = try engine.result()
+        #expect(summary.records == 4)
+        // The watermark passed 60 s and 120 s: windows [0, 60 s) and [60 s, 120 s) closed.
+        let windows = try work.objects("windows.ndjson")
+        #expect(windows.map { $0["count"] as? Int } == [2, 1])
+        #expect(windows.allSatisfy { $0["model"] as? String == "press-1" && $0["version"] as? String == "9.9.9" })
+    }
+}

@@ -22,6 +22,9 @@ public struct RecordBatch: Sendable {
         /// Range of the record key in `bytes` (Kafka message key); count 0 for none.
         public var keyStart: Int
         public var keyCount: Int
+        /// Range of the record's headers in `bytes`, in `RecordHeaders` form; count 0 for none.
+        public var headersStart = 0
+        public var headersCount = 0
         /// Index into `RecordBatch.topics`.
         public var topic: Int32
         public var partition: Int32
@@ -57,19 +60,24 @@ public struct RecordBatch: Sendable {
         records.reserveCapacity(capacity)
     }
 
-    /// Appends a record, copying its payload (and key).
+    /// Appends a record, copying its payload (and key); `headers` appends its headers with
+    /// `RecordHeaders.append` to the bytes it is given.
     public mutating func append(
         payload: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer? = nil, topic: Int32, partition: Int32,
-        offset: Int64, timestamp: Int64?
+        offset: Int64, timestamp: Int64?, headers: ((inout [UInt8]) -> Void)? = nil
     ) {
         let payloadStart = bytes.count
         bytes.append(contentsOf: payload)
         let keyStart = bytes.count
         if let key { bytes.append(contentsOf: key) }
-        records.append(
-            Record(
-                payloadStart: payloadStart, payloadCount: payload.count, keyStart: keyStart, keyCount: key?.count ?? 0,
-                topic: topic, partition: partition, offset: offset, timestamp: timestamp))
+        let headersStart = bytes.count
+        headers?(&bytes)
+        var record = Record(
+            payloadStart: payloadStart, payloadCount: payload.count, keyStart: keyStart, keyCount: key?.count ?? 0,
+            topic: topic, partition: partition, offset: offset, timestamp: timestamp)
+        record.headersStart = headersStart
+        record.headersCount = bytes.count - headersStart
+        records.append(record)
     }
 
     /// The index of `topic` in `topics`, adding it on first use.
@@ -81,23 +89,23 @@ public struct RecordBatch: Sendable {
 
     /// Calls `body` with each record's payload bytes.
     public func forEach(_ body: (Record, UnsafeRawBufferPointer) throws -> Void) rethrows {
-        try forEachRecord { record, payload, _ in try body(record, payload) }
+        try forEachRecord { record, payload, _, _ in try body(record, payload) }
     }
 
-    /// Calls `body` with each record's payload bytes and its key (nil when it has none).
+    /// Calls `body` with each record's payload bytes, its key and its headers (nil when it has none).
     public func forEachRecord(
-        _ body: (Record, UnsafeRawBufferPointer, UnsafeRawBufferPointer?) throws -> Void
-    )
-        rethrows
-    {
+        _ body: (Record, UnsafeRawBufferPointer, UnsafeRawBufferPointer?, UnsafeRawBufferPointer?) throws -> Void
+    ) rethrows {
         try bytes.withUnsafeBytes { all in
+            func range(_ start: Int, _ count: Int) -> UnsafeRawBufferPointer? {
+                count == 0 ? nil : UnsafeRawBufferPointer(rebasing: all[start..<(start + count)])
+            }
             for record in records {
                 let payload = UnsafeRawBufferPointer(
                     rebasing: all[record.payloadStart..<(record.payloadStart + record.payloadCount)])
-                let key =
-                    record.keyCount == 0
-                    ? nil : UnsafeRawBufferPointer(rebasing: all[record.keyStart..<(record.keyStart + record.keyCount)])
-                try body(record, payload, key)
+                try body(
+                    record, payload, range(record.keyStart, record.keyCount),
+                    range(record.headersStart, record.headersCount))
             }
         }
     }

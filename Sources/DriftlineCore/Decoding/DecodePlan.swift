@@ -53,6 +53,8 @@ struct DecodePlan {
     private(set) var takesRecordTime = false
     /// Roles taken from the record key.
     private(set) var recordKeyTargets: [Target] = []
+    /// Roles taken from a record header, with the header's name.
+    private(set) var recordHeaderTargets: [(target: Target, name: [UInt8])] = []
 
     init(mapping: FieldMapping, symbols: SymbolTable) throws(MappingError) {
         var sources: [(Target, FieldSource?)] = [
@@ -111,14 +113,19 @@ struct DecodePlan {
                         message: "role '\(name)' cannot take the record time; only 'ts' can")
                 }
                 takesRecordTime = true
-            case .recordKey:
+            case .recordKey, .recordHeader:
                 switch target.role {
-                case .model, .version, .host, .segmentField, .requestID: recordKeyTargets.append(target)
+                case .model, .version, .host, .segmentField, .requestID: break
                 default:
                     throw MappingError(
                         code: .unsupportedSource,
-                        message: "role '\(name)' cannot take the record key; model, version, host, request_id and "
-                            + "segment dimensions can")
+                        message: "role '\(name)' cannot take the record key or a header; model, version, host, "
+                            + "request_id and segment dimensions can")
+                }
+                if case .recordHeader(let header) = source {
+                    recordHeaderTargets.append((target, Array(header.utf8)))
+                } else {
+                    recordKeyTargets.append(target)
                 }
             }
         }

@@ -186,6 +186,12 @@ public final class EventDecoder {
         if let key = context.key {
             for target in plan.recordKeyTargets { applyRecordKey(key, to: target, &event) }
         }
+        if let headers = context.headers {
+            for (target, name) in plan.recordHeaderTargets {
+                let value = name.withUnsafeBytes { RecordHeaders.value(named: $0, in: headers) }
+                if let value { applyRecordKey(value, to: target, &event) }
+            }
+        }
         for i in fieldSegment.indices where fieldSegment[i] != 0 {
             event.segment[i] = Symbol(id: fieldSegment[i] - 1)
         }
@@ -484,6 +490,7 @@ public final class EventDecoder {
         }
     }
 
+    /// Sets an identity role from the record key's or a header's bytes.
     private func applyRecordKey(_ key: UnsafeRawBufferPointer, to target: DecodePlan.Target, _ event: inout Event) {
         switch target.role {
         case .requestID: event.requestID = appendText(key)
@@ -714,6 +721,7 @@ public final class EventDecoder {
         case .constant(let text): return "constant '\(text)'"
         case .recordTime: return "the record time"
         case .recordKey: return "the record key"
+        case .recordHeader(let header): return "record header '\(header)'"
         case nil: return "not mapped"
         }
     }

@@ -12,6 +12,8 @@ extension TopologyParser {
     private static let recordTimeWord = "@record_time"
     /// The value that maps a role to the transport's record key.
     private static let recordKeyWord = "@record_key"
+    /// The prefix of a value that maps a role to a record header: `@header:NAME`.
+    private static let headerPrefix = "@header:"
 
     /// The `sources` list; every source's mapping keeps `dimensions` (sorted) as its
     /// `segmentDimensions`. `nil` when the list itself is malformed.
@@ -152,21 +154,22 @@ extension TopologyParser {
             }
             return .recordTime
         }
-        if text == Self.recordKeyWord {
+        if text == Self.recordKeyWord || (text.hasPrefix(Self.headerPrefix) && text.count > Self.headerPrefix.count) {
             guard recordKey else {
                 reader.report(
                     .invalidValue, at: node.mark,
-                    "\(path) cannot be \(Self.recordKeyWord); only model, version, host, request_id and segment "
-                        + "fields can")
+                    "\(path) cannot be \(text); only model, version, host, request_id and segment fields can take "
+                        + "the record key or a header")
                 return nil
             }
-            return .recordKey
+            return text == Self.recordKeyWord
+                ? .recordKey : .recordHeader(String(text.dropFirst(Self.headerPrefix.count)))
         }
         if text.hasPrefix("@") {
             reader.report(
                 .invalidValue, at: node.mark,
-                "unknown special value '\(text)' for \(path); the special values are \(Self.recordTimeWord) and "
-                    + "\(Self.recordKeyWord) (write {const: \"\(text)\"} for a constant)")
+                "unknown special value '\(text)' for \(path); the special values are \(Self.recordTimeWord), "
+                    + "\(Self.recordKeyWord) and \(Self.headerPrefix)NAME (write {const: \"\(text)\"} for a constant)")
             return nil
         }
         guard constant else {

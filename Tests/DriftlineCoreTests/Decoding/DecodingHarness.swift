@@ -11,19 +11,25 @@ final class DecodingHarness {
         event = Event(segmentDimensions: mapping.segmentDimensions.count)
     }
 
-    func decode(_ json: String, recordTime: Int64? = nil, key: String? = nil) throws(DecodeError) -> Event {
+    func decode(
+        _ json: String, recordTime: Int64? = nil, key: String? = nil, headers: [UInt8]? = nil
+    ) throws(DecodeError) -> Event {
         var bytes = Array(json.utf8)
         let keyBytes = Array((key ?? "").utf8)
+        let headerBytes = headers ?? []
         var result = event
         var failure: DecodeError?
         bytes.withUnsafeBytes { buffer in
             keyBytes.withUnsafeBytes { keyBuffer in
-                do throws(DecodeError) {
-                    try decoder.decode(
-                        buffer, context: RecordContext(recordTime: recordTime, key: key == nil ? nil : keyBuffer),
-                        into: &result)
-                } catch {
-                    failure = error
+                headerBytes.withUnsafeBytes { headerBuffer in
+                    do throws(DecodeError) {
+                        let context = RecordContext(
+                            recordTime: recordTime, key: key == nil ? nil : keyBuffer,
+                            headers: headers == nil ? nil : headerBuffer)
+                        try decoder.decode(buffer, context: context, into: &result)
+                    } catch {
+                        failure = error
+                    }
                 }
             }
         }

@@ -85,6 +85,29 @@ import Testing
         #expect(error?.message.contains("the record key") == true)
     }
 
+    @Test func identityRolesCanComeFromRecordHeaders() throws {
+        var mapping = FieldMapping(segmentDimensions: [])
+        mapping.version = .recordHeader("model-version")
+        mapping.host = .recordHeader("missing")
+        let harness = try DecodingHarness(mapping)
+        var headers: [UInt8] = []
+        for (name, value) in [("model-version", "1.0"), ("trace", nil), ("model-version", "3.2.0")]
+            as [(String, String?)]
+        {
+            Array(name.utf8).withUnsafeBytes { nameBytes in
+                if let value {
+                    Array(value.utf8).withUnsafeBytes { RecordHeaders.append(name: nameBytes, value: $0, to: &headers) }
+                } else {
+                    RecordHeaders.append(name: nameBytes, value: nil, to: &headers)
+                }
+            }
+        }
+        // The last header of a name wins, as in Kafka; an absent header leaves the role missing.
+        let event = try harness.decode(#"{"type":"resource","model":"m","ts":5}"#, headers: headers)
+        #expect(harness.name(event.version) == "3.2.0")
+        #expect(event.host == nil)
+    }
+
     @Test func onlyIdentityRolesTakeTheRecordKey() {
         var mapping = FieldMapping(segmentDimensions: [])
         mapping.latencyMs = .recordKey
