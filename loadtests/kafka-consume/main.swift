@@ -47,7 +47,10 @@ final class Drain: Sendable {
 let drain = Drain(partitions: partitions)
 let queue = SourceQueue()
 let consumer = try KafkaConsumer(
-    properties: KafkaProperties(["bootstrap.servers": cluster.bootstrapServers, "group.id": "throughput"]),
+    properties: KafkaProperties([
+        "bootstrap.servers": cluster.bootstrapServers, "group.id": "throughput", "queued.max.messages.kbytes": "131072",
+        "fetch.wait.max.ms": "10", "max.partition.fetch.bytes": "4194304",
+    ]),
     topics: ["telemetry"], source: 0, queue: queue)
 Thread {
     while let message = queue.take(timeout: .seconds(3600)) {
