@@ -476,14 +476,7 @@ public final class EventDecoder {
             case .null: value = nil
             default: return wrongType()
             }
-            switch target.role {
-            case .score: event.score = value
-            case .latencyMs: event.latencyMs = value
-            case .cpuPct: event.cpuPct = value
-            case .memMB: event.memMB = value
-            case .gpuPct: event.gpuPct = value
-            default: event.gpuMemMB = value
-            }
+            setNumber(value, for: target, &event)
         case .features, .segment:
             if case .null = scalar { return }  // no features or segment at all
             note(.wrongType, target, "object", scalar.typeName, range, &state)
@@ -492,12 +485,32 @@ public final class EventDecoder {
 
     /// Sets an identity role from the record key's or a header's bytes.
     private func applyRecordKey(_ key: UnsafeRawBufferPointer, to target: DecodePlan.Target, _ event: inout Event) {
+        if target.role == .requestID {
+            event.requestID = appendText(key)
+        } else {
+            setIdentity(symbols.intern(key), for: target, &event)
+        }
+    }
+
+    /// Sets model, version, host or a segment dimension.
+    private func setIdentity(_ symbol: Symbol, for target: DecodePlan.Target, _ event: inout Event) {
         switch target.role {
-        case .requestID: event.requestID = appendText(key)
-        case .model: event.model = symbols.intern(key)
-        case .version: event.version = symbols.intern(key)
-        case .host: event.host = symbols.intern(key)
-        default: fieldSegment[Int(target.dimension)] = symbols.intern(key).id + 1
+        case .model: event.model = symbol
+        case .version: event.version = symbol
+        case .host: event.host = symbol
+        default: fieldSegment[Int(target.dimension)] = symbol.id + 1
+        }
+    }
+
+    /// Sets score, latency or a resource field.
+    private func setNumber(_ value: Double?, for target: DecodePlan.Target, _ event: inout Event) {
+        switch target.role {
+        case .score: event.score = value
+        case .latencyMs: event.latencyMs = value
+        case .cpuPct: event.cpuPct = value
+        case .memMB: event.memMB = value
+        case .gpuPct: event.gpuPct = value
+        default: event.gpuMemMB = value
         }
     }
 
@@ -507,13 +520,7 @@ public final class EventDecoder {
     ) {
         switch constant {
         case .kind(let kind): state.kind = kind
-        case .symbol(let symbol):
-            switch target.role {
-            case .model: event.model = symbol
-            case .version: event.version = symbol
-            case .host: event.host = symbol
-            default: fieldSegment[Int(target.dimension)] = symbol.id + 1
-            }
+        case .symbol(let symbol): setIdentity(symbol, for: target, &event)
         case .text(let bytes):
             let slice = bytes.withUnsafeBytes { appendText($0) }
             switch target.role {
@@ -521,15 +528,7 @@ public final class EventDecoder {
             case .prediction: event.prediction = .text(slice)
             default: event.label = .text(slice)
             }
-        case .number(let value):
-            switch target.role {
-            case .score: event.score = value
-            case .latencyMs: event.latencyMs = value
-            case .cpuPct: event.cpuPct = value
-            case .memMB: event.memMB = value
-            case .gpuPct: event.gpuPct = value
-            default: event.gpuMemMB = value
-            }
+        case .number(let value): setNumber(value, for: target, &event)
         case .timestamp(let millis): event.timestamp = millis
         }
     }
