@@ -124,6 +124,9 @@ import Testing
             }
             let reported = (result["psi"] as! [String: Any])["temp_c"] as! Double
             #expect(abs(reported - psi) < 1e-9, "window \(start): \(reported) vs \(psi)")
+            // The contract's warning band, from the recomputed value: ≤ 0.1, ≤ 0.25, above.
+            let band = psi <= 0.1 ? "stable" : psi <= 0.25 ? "warning" : "drift"
+            #expect((result["psi_band"] as! [String: Any])["temp_c"] as? String == band)
         }
     }
 }

@@ -53,7 +53,15 @@ extension WindowResult: Encodable {
         try c.encode(revision, forKey: DynamicKey("revision"))
         try c.encodeWindow(start: start, end: end)
         try c.encode(count, forKey: DynamicKey("count"))
-        if let psi { try c.encodeFeatures(psi, "psi") } else { try c.encodeNil(forKey: DynamicKey("psi")) }
+        if let psi {
+            try c.encodeFeatures(psi, "psi")
+            // The contract's bands: stable up to 0.1, warning up to 0.25, drift above.
+            var bands = c.nestedContainer(keyedBy: DynamicKey.self, forKey: DynamicKey("psi_band"))
+            for metric in psi { try bands.encodeOrNull(metric.value.map { PSI.band($0).rawValue }, metric.feature) }
+        } else {
+            try c.encodeNil(forKey: DynamicKey("psi"))
+            try c.encodeNil(forKey: DynamicKey("psi_band"))
+        }
         try c.encodeFeatures(missingRate, "missing_rate")
         var a = c.nestedContainer(keyedBy: DynamicKey.self, forKey: DynamicKey("accuracy"))
         try a.encodeOrNull(accuracy.online, "online")
