@@ -27,7 +27,7 @@ public struct RunSummary: Sendable {
         return """
             records \(records) (\(rate)/s): inferences \(processor.inferences), labels \(processor.labels), \
             resources \(processor.resources)
-            dead letters: \(dead)
+            dead letters: \(dead)\(deadLetterFailures > 0 ? " (\(deadLetterFailures) could not be written)" : "")
             labels: matched \(processor.labelsMatched), unmatched \(processor.labelsUnmatched), \
             beyond wait \(processor.labelsBeyondWait), late \(processor.labelsLate); \
             inferences never labelled \(processor.unlabelled + processor.evictedUnlabelled)
