@@ -23,8 +23,12 @@ final class ConsumerLoop: @unchecked Sendable {
     private let messageBuffer: UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>
     /// Records consumed but not yet accepted by the engine's queue.
     private var pending: RecordBatch?
-    /// Whether the assigned partitions are paused because the engine's queue is full.
+    /// Whether the assigned partitions are paused because the engine's queue stayed full.
     private var paused = false
+    /// Since when `pending` has been waiting for room in the engine's queue.
+    private var fullSince: ContinuousClock.Instant?
+    /// How long the engine's queue may stay full before the assignment is paused.
+    private let pauseAfter: Duration = .seconds(1)
 
     init(
         configuration: OpaquePointer, control: ConsumerControl, queue: SourceQueue, source: Int, batchSize: Int,
@@ -74,7 +78,9 @@ final class ConsumerLoop: @unchecked Sendable {
     /// The thread's body: consume and hand over batches until stopped, then close.
     func run() {
         while !control.isStopping {
-            consume()
+            // While a batch waits for room, librdkafka's own prefetch bound holds the input back;
+            // once paused, polling goes on so rebalances are still served.
+            if pending == nil || paused { consume() }
             deliverPending()
             serveMainQueue()
             commit(control.takeCommits(), synchronously: false)
@@ -167,14 +173,19 @@ final class ConsumerLoop: @unchecked Sendable {
         }
     }
 
-    /// Hands pending records to the engine, or pauses the assignment while its queue is full.
+    /// Hands pending records to the engine, waiting up to 100 ms for room in its queue. After the
+    /// queue has stayed full for `pauseAfter` the assignment is paused (which makes librdkafka drop
+    /// what it prefetched, to fetch it again on resume), so polls go on without taking records.
     private func deliverPending() {
         if let batch = pending {
-            guard queue.hasRoom(for: batch.bytes.count), queue.put(.records(batch), timeout: .milliseconds(100)) else {
-                if !paused { setPaused(true) }
+            guard queue.put(.records(batch), timeout: .milliseconds(100)) else {
+                let since = fullSince ?? .now
+                fullSince = since
+                if !paused && ContinuousClock.now - since >= pauseAfter { setPaused(true) }
                 return
             }
             pending = nil
+            fullSince = nil
         }
         if paused { setPaused(false) }
     }
@@ -218,7 +229,8 @@ final class ConsumerLoop: @unchecked Sendable {
             } else {
                 rd_kafka_assign(client, list)
             }
-            if paused { rd_kafka_pause_partitions(client, list) }
+            // librdkafka keeps a partition's pause across revoke and assign: set it afresh.
+            if paused { rd_kafka_pause_partitions(client, list) } else { rd_kafka_resume_partitions(client, list) }
             queue.put(.assigned(source: source, partitions: partitions))
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
             if !control.isStopping { handOver(partitions) }

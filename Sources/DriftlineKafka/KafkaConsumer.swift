@@ -8,7 +8,9 @@ import Foundation
 /// as `.assigned`, revocations as `.revoked` with a `Handshake` the consumer waits for (bounded)
 /// before the partitions go, so the engine can hand their state over and commit first. Offsets are
 /// committed only through `commit(_:)` (`enable.auto.commit` and `enable.auto.offset.store` are
-/// always off). When the queue is full the assignment is paused until it has room: nothing is dropped.
+/// always off). When the queue is full the consumer stops taking records, so librdkafka's prefetch
+/// bound holds the input back; if it stays full for a second the assignment is paused until it has
+/// room, and polling goes on to serve rebalances. Nothing is dropped.
 public final class KafkaConsumer: Sendable {
     /// What the consumer has done so far, for metrics.
     public struct Counters: Sendable, Equatable {
@@ -33,7 +35,10 @@ public final class KafkaConsumer: Sendable {
     /// - Parameters:
     ///   - properties: librdkafka properties (`bootstrap.servers` and `group.id` are required; any
     ///     other, e.g. `security.protocol`, `sasl.*`, `ssl.*`, `fetch.*`, is passed through).
-    ///     Defaults: `auto.offset.reset=earliest`, `queued.max.messages.kbytes=16384` (the prefetch bound).
+    ///     Defaults: `auto.offset.reset=earliest`; the prefetch is bounded by bytes alone,
+    ///     `queued.max.messages.kbytes=131072` and `queued.min.messages=10000000`: librdkafka before
+    ///     2.3 stops fetching for a whole second each time either bound is reached, so the prefetch
+    ///     must hold about a second of input for catch-up reads to run at full speed.
     ///   - topics: topic names, or patterns starting with `^` (regular expressions).
     ///   - source: the topology source index stamped on every message.
     ///   - queue: where batches and rebalance messages go.
@@ -57,7 +62,7 @@ public final class KafkaConsumer: Sendable {
         forced["enable.auto.offset.store"] = "false"
         forced["log.queue"] = "true"
         let configuration = try forced.makeConfiguration(defaults: [
-            "auto.offset.reset": "earliest", "queued.max.messages.kbytes": "16384",
+            "auto.offset.reset": "earliest", "queued.max.messages.kbytes": "131072", "queued.min.messages": "10000000",
         ])
         self.topics = topics
         loop = try ConsumerLoop(
@@ -82,9 +87,7 @@ public final class KafkaConsumer: Sendable {
             throw error
         }
         let loop = loop
-        let thread = Thread { loop.run() }
-        thread.name = "kafka-consumer"
-        thread.start()
+        ConnectorThread.start(name: "kafka-consumer") { loop.run() }
     }
 
     /// Commits offsets (the next offset to read per partition) asynchronously, from the consumer's

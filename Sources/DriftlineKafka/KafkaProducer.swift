@@ -1,4 +1,5 @@
 import CRdKafka
+import DriftlineConnectors
 import Foundation
 import Synchronization
 
@@ -51,9 +52,7 @@ public final class KafkaProducer: Sendable {
         forced["log.queue"] = "true"
         core = try ProducerCore(configuration: try forced.makeConfiguration(), onFailure: onFailure, log: log)
         let core = core
-        let thread = Thread { core.pollUntilClosed() }
-        thread.name = "kafka-producer"
-        thread.start()
+        ConnectorThread.start(name: "kafka-producer") { core.pollUntilClosed() }
     }
 
     deinit {

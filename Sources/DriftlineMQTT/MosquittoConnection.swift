@@ -1,5 +1,6 @@
 import CMosquitto
 import Dispatch
+import DriftlineConnectors
 import Foundation
 import Synchronization
 
@@ -86,9 +87,7 @@ final class MosquittoConnection: @unchecked Sendable {
     /// Starts the network thread (once).
     func start() {
         guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        let thread = Thread { [self] in run() }
-        thread.name = "mqtt \(settings.clientID)"
-        thread.start()
+        ConnectorThread.start(name: "mqtt \(settings.clientID)") { [self] in run() }
     }
 
     /// Asks the network thread to disconnect and finish, without waiting.

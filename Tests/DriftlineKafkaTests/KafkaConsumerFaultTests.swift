@@ -90,7 +90,7 @@ struct KafkaConsumerFaultTests {
         #expect(engine.violations.isEmpty, "\(engine.violations)")
     }
 
-    @Test func fullQueuePausesConsumptionAndDropsNothing() throws {
+    @Test func fullQueueHoldsConsumptionBackAndDropsNothing() throws {
         _ = try #require(Kcat.path, "kcat is not installed")
         let setup = try Setup(partitions: 3)
         try Kcat(bootstrapServers: setup.cluster.bootstrapServers).produce(
@@ -102,7 +102,7 @@ struct KafkaConsumerFaultTests {
         try consumer.start()
         #expect(eventually { consumer.counters.messages > 0 })
         Thread.sleep(forTimeInterval: 1)
-        // Nobody takes from the queue: one batch in it, one pending, at most one more before the pause.
+        // Nobody takes from the queue: one batch in it, one pending, nothing more taken while it stays full.
         let whileStalled = consumer.counters.messages
         #expect(whileStalled <= 300, "took \(whileStalled) records while the queue was full")
 
@@ -115,5 +115,46 @@ struct KafkaConsumerFaultTests {
         #expect(engine.deliveries.count == 3000)
         #expect(Set(engine.deliveries.map(\.key)) == Set(KafkaConsumerTests.records(0..<3000).map(\.key)))
         #expect(engine.violations.isEmpty, "\(engine.violations)")
+    }
+
+    @Test func memberWhoseEngineStallsStillTakesPartInARebalance() throws {
+        _ = try #require(Kcat.path, "kcat is not installed")
+        let setup = try Setup(partitions: 4)
+        try Kcat(bootstrapServers: setup.cluster.bootstrapServers).produce(
+            topic: setup.topic, KafkaConsumerTests.records(0..<2000))
+        let ledger = RecordingEngine.Ledger()
+
+        // A's engine takes nothing yet: its queue fills and, after a second, A pauses its partitions.
+        let queueA = SourceQueue(capacityBytes: 4000)
+        let engineA = RecordingEngine(queue: queueA, ledger: ledger)
+        let consumerA = try KafkaConsumer(
+            properties: setup.properties, topics: [setup.topic], source: 7, queue: queueA, batchSize: 100,
+            handshakeTimeout: .seconds(1), log: { _ in })
+        try consumerA.start()
+        #expect(eventually { consumerA.counters.messages > 0 })
+        Thread.sleep(forTimeInterval: 1.5)
+        let takenWhileStalled = consumerA.counters.messages
+
+        // B joins. A still polls, so the rebalance goes on (its hand-over times out, as nobody
+        // answers) and B reads its share while A's engine is still stalled.
+        let queueB = SourceQueue()
+        let engineB = RecordingEngine(queue: queueB, ledger: ledger)
+        let consumerB = try setup.consumer(queueB, engine: engineB)
+        #expect(eventually { !engineB.deliveries.isEmpty })
+        #expect(consumerA.counters.handshakeTimeouts >= 1)
+        // The batch A held was given up at the hand-over; it holds at most one batch (100) again.
+        #expect(consumerA.counters.messages <= takenWhileStalled + 100, "A took records while its queue was full")
+
+        // A's engine comes back: between them, A and B deliver every record.
+        engineA.start(committingThrough: consumerA)
+        let expectedKeys = Set(KafkaConsumerTests.records(0..<2000).map(\.key))
+        #expect(eventually { Set(engineA.deliveries.map(\.key) + engineB.deliveries.map(\.key)) == expectedKeys })
+        consumerB.stop()
+        engineB.stop()
+        consumerA.stop()
+        engineA.stop()
+        #expect(!engineA.deliveries.isEmpty)
+        #expect(engineA.violations.isEmpty, "\(engineA.violations)")
+        #expect(engineB.violations.isEmpty, "\(engineB.violations)")
     }
 }

@@ -7,11 +7,6 @@ struct ThreadCPU {
     /// Seconds on a CPU and seconds runnable but waiting, per thread name (threads of one name added up).
     private(set) var seconds: [String: (running: Double, waiting: Double)] = [:]
 
-    /// Names the calling thread (Linux: its first 15 bytes show), so its time is reported apart.
-    static func nameCurrentThread(_ name: String) {
-        try? name.write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
-    }
-
     /// The current totals.
     static func sample() -> ThreadCPU {
         var sample = ThreadCPU()

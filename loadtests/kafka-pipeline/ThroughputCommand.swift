@@ -58,10 +58,7 @@ struct ThroughputCommand: ParsableCommand {
                 + "compression \(compression)) into \(partitions) partitions in \(Seconds.format(produced.seconds, 2)) s"
         )
 
-        let connection = Topology.KafkaConnection(properties: [
-            "bootstrap.servers": cluster.bootstrapServers, "queued.max.messages.kbytes": "131072",
-            "fetch.max.bytes": "104857600", "max.partition.fetch.bytes": "4194304", "fetch.wait.max.ms": "10",
-        ])
+        let connection = Topology.KafkaConnection(properties: ["bootstrap.servers": cluster.bootstrapServers])
         var sourceProperties = connection.properties
         for property in consumerProperties {
             let parts = property.split(separator: "=", maxSplits: 1).map(String.init)
@@ -93,7 +90,7 @@ struct ThroughputCommand: ParsableCommand {
         let threadsAtStart = ThreadCPU.sample()
         let start = ContinuousClock.now
         let engine = BackgroundRun {
-            ThreadCPU.nameCurrentThread("engine")
+            ConnectorThread.nameCurrentThread("engine")
             return try pipeline.run()
         }
         var first: (at: ContinuousClock.Instant, records: Int)?

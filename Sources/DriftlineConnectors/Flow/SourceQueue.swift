@@ -19,13 +19,6 @@ public final class SourceQueue: @unchecked Sendable {
         self.capacityBytes = capacityBytes
     }
 
-    /// Whether a batch of `bytes` more would fit now.
-    public func hasRoom(for bytes: Int = 0) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return self.bytes == 0 || self.bytes + bytes <= capacityBytes
-    }
-
     /// Adds a message, waiting while the queue is full (control messages never wait).
     /// Returns false when the queue was closed, or when `timeout` passed while full.
     @discardableResult
