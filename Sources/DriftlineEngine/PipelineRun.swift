@@ -200,6 +200,7 @@ final class PipelineRun {
                         partition: number, now: now)
                 }
                 streams[batch.source] = input
+                queue.recycle(batch)
             case .assigned(let source, let ids):
                 let now = Pipeline.now()
                 for id in ids { processor.register(partition: partition(source: source, id: id), now: now) }

@@ -115,9 +115,7 @@ final class SourceIngest: @unchecked Sendable {
     private func flush() {
         let count = Int64(batch.records.count)
         let message = SourceMessage.records(batch)
-        let hint = batch.bytes.count
-        batch = RecordBatch(source: source, capacity: batchRecords)
-        batch.bytes.reserveCapacity(hint)
+        batch = queue.emptyBatch(source: source, capacity: batchRecords)
         topics.reset()
         while !queueClosed && !stopping.load(ordering: .acquiring) {
             let began = ContinuousClock.now

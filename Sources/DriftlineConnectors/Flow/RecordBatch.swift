@@ -60,6 +60,14 @@ public struct RecordBatch: Sendable {
         records.reserveCapacity(capacity)
     }
 
+    /// Empties the batch for `source`, keeping the capacity of its storage.
+    public mutating func reset(source: Int) {
+        self.source = source
+        topics.removeAll(keepingCapacity: true)
+        records.removeAll(keepingCapacity: true)
+        bytes.removeAll(keepingCapacity: true)
+    }
+
     /// Appends a record, copying its payload (and key); `headers` appends its headers with
     /// `RecordHeaders.append` to the bytes it is given.
     public mutating func append(

@@ -4,14 +4,19 @@ import Foundation
 /// block, or are told the queue is full, when the engine is behind), the engine `take`s them.
 ///
 /// Bounded by the payload bytes it holds, so backpressure reaches the transports: a Kafka source
-/// pauses its partitions, an MQTT source stops reading its socket. Nothing is dropped.
+/// stops taking records (librdkafka's prefetch bound then stops fetching), an MQTT source stops
+/// reading its socket. Nothing is dropped.
 public final class SourceQueue: @unchecked Sendable {
     // @unchecked: every stored property is guarded by `condition`'s lock.
     private let condition = NSCondition()
-    private var messages: [SourceMessage] = []
+    /// Messages in order; a taken one is cleared at once (`head` is the next to take), so the queue
+    /// keeps no reference to a batch the engine has taken.
+    private var messages: [SourceMessage?] = []
     private var head = 0
     private var bytes = 0
     private var closed = false
+    /// Storage of processed batches, kept for connectors to fill again.
+    private var spares: [RecordBatch] = []
     /// Largest number of payload bytes held before `put` waits.
     public let capacityBytes: Int
 
@@ -49,16 +54,40 @@ public final class SourceQueue: @unchecked Sendable {
         while head == messages.count {
             if closed || !condition.wait(until: deadline) { return nil }
         }
-        let message = messages[head]
+        let message = messages[head].take()!
         head += 1
         bytes -= Self.size(of: message)
         if head == messages.count {
             messages.removeAll(keepingCapacity: true)
             head = 0
+        } else if head >= 1024 && head * 2 >= messages.count {
+            // A queue that never empties drops its taken slots now and then, so it cannot grow without end.
+            messages.removeFirst(head)
+            head = 0
         }
         condition.broadcast()
         return message
     }
+
+    /// Keeps a processed batch's storage (up to a few batches) so that the next `emptyBatch` reuses
+    /// it: the connector's thread then neither allocates nor faults in fresh pages per batch.
+    public func recycle(_ batch: consuming RecordBatch) {
+        condition.lock()
+        defer { condition.unlock() }
+        if spares.count < Self.maximumSpares { spares.append(batch) }
+    }
+
+    /// An empty batch for `source`, on recycled storage when there is some.
+    public func emptyBatch(source: Int, capacity: Int) -> RecordBatch {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !spares.isEmpty else { return RecordBatch(source: source, capacity: capacity) }
+        // Reset in place: a copy would share the storage and the reset would allocate anew.
+        spares[spares.count - 1].reset(source: source)
+        return spares.removeLast()
+    }
+
+    private static let maximumSpares = 4
 
     /// Wakes every waiter; later `put`s fail, `take` drains what is left and then returns nil.
     public func close() {
