@@ -167,21 +167,20 @@ final class PipelineRun {
             case .records(let batch):
                 guard var input = streams[batch.source] else { continue }
                 let now = Pipeline.now()
-                // Watermark partition numbers of this batch's (topic, partition) pairs, looked up once each.
-                var numbers: [(topic: Int32, partition: Int32, number: Int)] = []
+                // Records come in runs per (topic, partition): its name and watermark partition number
+                // are looked up when the run changes.
+                var run: (topic: Int32, partition: Int32) = (-1, -1)
+                var topic = ""
+                var number = 0
                 batch.forEachRecord { record, payload, key, headers in
-                    let topic = batch.topics[Int(record.topic)]
-                    let number: Int
-                    if let known = numbers.first(where: { $0.topic == record.topic && $0.partition == record.partition }
-                    ) {
-                        number = known.number
-                    } else {
+                    if record.topic != run.topic || record.partition != run.partition {
+                        run = (record.topic, record.partition)
+                        topic = batch.topics[Int(record.topic)]
                         // A Kafka partition is a watermark partition; an MQTT subscription is one as a whole.
                         let id =
                             input.topics.isEmpty
                             ? PartitionID(topic: topic, partition: record.partition) : Self.subscription(input.name)
                         number = partition(source: batch.source, id: id)
-                        numbers.append((record.topic, record.partition, number))
                     }
                     let position = record.offset
                     guard
