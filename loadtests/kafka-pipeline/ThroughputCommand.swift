@@ -20,14 +20,14 @@ struct ThroughputCommand: ParsableCommand {
             results, alerts, retraining triggers and dead letters going to Kafka topics. The clock \
             runs until the engine has processed N records; the rate is also given from the first \
             processed record, so the consumer-group join is excluded. The mock keeps only ~5 MiB per \
-            partition: records are lz4-compressed by default so 1M events fit in 64 partitions, and \
+            partition: records are lz4-compressed by default so 3M events fit in 192 partitions, and \
             every count is checked end to end.
             """)
 
     @Option(help: "Events (generated lines) to produce and consume.")
-    var events = 1_000_000
+    var events = 3_000_000
     @Option(help: "Partitions of the telemetry topic.")
-    var partitions = 64
+    var partitions = 192
     @Option(help: "Inferences per second of event time (sets how many windows the stream spans).")
     var rate = 200.0
     @Option(help: "The producer's compression.type (none, lz4, snappy, zstd, gzip).")
