@@ -48,8 +48,7 @@ let drain = Drain(partitions: partitions)
 let queue = SourceQueue()
 let consumer = try KafkaConsumer(
     properties: KafkaProperties([
-        "bootstrap.servers": cluster.bootstrapServers, "group.id": "throughput", "queued.max.messages.kbytes": "131072",
-        "fetch.wait.max.ms": "10", "max.partition.fetch.bytes": "4194304",
+        "bootstrap.servers": cluster.bootstrapServers, "group.id": "throughput",
     ]),
     topics: ["telemetry"], source: 0, queue: queue)
 Thread {
