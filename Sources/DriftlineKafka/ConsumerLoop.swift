@@ -112,7 +112,7 @@ final class ConsumerLoop: @unchecked Sendable {
             count = 1 + max(0, rd_kafka_consume_batch_queue(consumerQueue, 0, messageBuffer + 1, batchSize - 1))
         }
         guard count > 0 else { return }
-        var batch = pending ?? queue.emptyBatch(source: source, capacity: count)
+        var batch = pending.take() ?? queue.emptyBatch(source: source, capacity: count)
         var total = 0
         for index in 0..<count { total += messageBuffer[index]!.pointee.len + messageBuffer[index]!.pointee.key_len }
         // Grown with headroom, so recycled storage (see `SourceQueue.recycle`) fits the next batches too.

@@ -42,6 +42,8 @@ public final class MockKafkaCluster: Sendable {
     private let handles: Mutex<Handles?>
     /// The brokers' addresses, `host:port,…`, for `bootstrap.servers`.
     public let bootstrapServers: String
+    /// How many brokers the cluster has (ids 1 … `brokers`).
+    public let brokers: Int32
 
     /// Starts a cluster of `brokers` brokers (ids 1 … `brokers`).
     public init(brokers: Int) throws(KafkaError) {
@@ -53,6 +55,7 @@ public final class MockKafkaCluster: Sendable {
             throw KafkaError(.failure, "librdkafka could not start a mock cluster of \(brokers) brokers")
         }
         bootstrapServers = String(cString: rd_kafka_mock_cluster_bootstraps(cluster))
+        self.brokers = Int32(brokers)
         handles = Mutex(Handles(client: client, cluster: cluster))
     }
 
@@ -60,10 +63,19 @@ public final class MockKafkaCluster: Sendable {
         destroy()
     }
 
-    /// Creates a topic with `partitions` partitions whose leaders are spread over the brokers.
+    /// Creates a topic with `partitions` partitions whose leaders take turns over the brokers:
+    /// partition p is led by broker `p % brokers + 1` (the mock alone picks leaders at random, and
+    /// may leave a broker leading none).
     public func createTopic(_ name: String, partitions: Int, replicationFactor: Int = 1) throws(KafkaError) {
-        let error = try withCluster {
-            rd_kafka_mock_topic_create($0, name, Int32(partitions), Int32(replicationFactor))
+        let brokers = brokers
+        let error = try withCluster { cluster in
+            let created = rd_kafka_mock_topic_create(cluster, name, Int32(partitions), Int32(replicationFactor))
+            guard created == RD_KAFKA_RESP_ERR_NO_ERROR else { return created }
+            for partition in 0..<Int32(partitions) {
+                let led = rd_kafka_mock_partition_set_leader(cluster, name, partition, partition % brokers + 1)
+                guard led == RD_KAFKA_RESP_ERR_NO_ERROR else { return led }
+            }
+            return RD_KAFKA_RESP_ERR_NO_ERROR
         }
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
             throw KafkaError(error, "cannot create mock topic '\(name)' with \(partitions) partitions")
