@@ -7,6 +7,6 @@ extension Topology {
             window: windows, segmentDimensions: segmentDimensions, keySets: keys,
             outOfOrderness: time.outOfOrdernessMs, allowedLateness: time.allowedLatenessMs,
             idleTimeout: time.idleTimeoutMs, labelWait: labels.waitMs, maxPendingLabels: labels.maxPending,
-            rules: rules, processingTime: time.mode == .processing)
+            rules: rules, processingTime: time.mode == .processing, reviseEvery: reviseEveryMs)
     }
 }

@@ -27,6 +27,8 @@ struct ReplayCommand: ParsableCommand {
     var outOfOrderness = "5s"
     @Option(help: "Late events within this still revise closed windows.")
     var allowedLateness = "0s"
+    @Option(help: "Re-emit a closed window that late events or labels changed at most this often (default: every hop).")
+    var reviseEvery: String?
     @Option(help: "The NDJSON events to replay ('-' for standard input).")
     var input: String
     @Option(help: "Where window results go ('-' for standard output).")
@@ -47,6 +49,8 @@ struct ReplayCommand: ParsableCommand {
         }
         let spec = WindowSpec(size: try duration(window, "window"), hop: try hop.map { try duration($0, "hop") })
         guard spec.isValid else { throw ValidationError("--hop must be positive and at most --window") }
+        let revisionInterval = try reviseEvery.map { try duration($0, "revise-every") }
+        guard revisionInterval.map({ $0 > 0 }) ?? true else { throw ValidationError("--revise-every must be positive") }
         let keys =
             [[]] + segment.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
         func target(_ path: String) -> Topology.SinkTarget { path == "-" ? .stdout : .file(path: path) }
@@ -66,7 +70,7 @@ struct ReplayCommand: ParsableCommand {
             ],
             sinks: Topology.SinkSpecs(
                 results: target(results), alerts: target(alerts), retrain: retrain.map(target),
-                deadLetter: target(deadLetterPath)))
+                deadLetter: target(deadLetterPath)), reviseEveryMs: revisionInterval)
         let summary = try Pipeline(topology: topology, baselines: BaselineCatalog.load(paths: baseline)).run()
         TopologyRunner.report(summary)
     }

@@ -42,6 +42,10 @@ import Testing
             yaml(["windows: {size: 5m, hop: 10m}"]), .inconsistent, 2, 26,
             "windows.hop (10m) is longer than windows.size (5m); a hop must be at most the window size"
         ),
+        (  // `0s` at column 35
+            yaml(["windows: {size: 5m, revise_every: 0s}"]), .invalidValue, 2, 35,
+            "windows.revise_every must be longer than 0"
+        ),
         (  // `/a~2b` at column 51
             yaml(["sources: [{name: s, type: stdin, mapping: {model: /a~2b}}]"]), .invalidPointer, 3, 51,
             "invalid JSON Pointer '/a~2b' for sources[0].mapping.model: '~' must be followed by 0 or 1 "

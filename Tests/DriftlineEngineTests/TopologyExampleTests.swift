@@ -13,6 +13,8 @@ import Testing
         let topology = try TopologyLoader.load(path: Self.root + "/topologies/weld-line.yaml")
         #expect(topology.name == "weld-line-3")
         #expect(topology.windows == WindowSpec(size: 300_000, hop: 60_000))
+        #expect(topology.reviseEveryMs == 300_000)
+        #expect(topology.processorSettings.reviseEvery == 300_000)
         #expect(topology.keys == [[], ["line"], ["line", "device"]])
         #expect(topology.labels == .init(waitMs: 1_200_000, maxPending: 500_000))  // 20 × 60,000 ms
         #expect(topology.baselinePaths == [Self.root + "/baselines/weld-defect-cls"])

@@ -410,7 +410,7 @@ public final class DriftProcessor {
         } else {
             counters.unlabelled += labelJoin.expire(before: .max)
         }
-        let tick = WindowSpec.floorDivide(watermark, settings.window.hop)
+        let tick = WindowSpec.floorDivide(watermark, settings.reviseEvery)
         let revisionTick = tick > lastRevisionTick
         lastRevisionTick = max(lastRevisionTick, tick)
         guard watermark >= nextDeadline || (revisionTick && dirtyWindows > 0) else { return }

@@ -19,12 +19,16 @@ public struct ProcessorSettings: Sendable {
     public var rules: [RuleSpec]
     /// Stamp events with processing time instead of their own timestamps.
     public var processingTime: Bool
+    /// A closed window that late events or labels changed is re-emitted when the watermark
+    /// crosses a multiple of this interval (milliseconds; the hop unless given). Its result at
+    /// the label horizon and its last one before it is dropped are emitted regardless.
+    public var reviseEvery: Int64
 
     public init(
         window: WindowSpec, segmentDimensions: [String] = [], keySets: [[String]] = [[]],
         outOfOrderness: Int64 = 5_000, allowedLateness: Int64 = 0, idleTimeout: Int64 = 30_000,
         labelWait: Int64 = 600_000, maxPendingLabels: Int = 1_000_000, rules: [RuleSpec] = RuleSpec.defaults,
-        processingTime: Bool = false
+        processingTime: Bool = false, reviseEvery: Int64? = nil
     ) {
         self.window = window
         self.segmentDimensions = segmentDimensions
@@ -36,6 +40,7 @@ public struct ProcessorSettings: Sendable {
         self.maxPendingLabels = maxPendingLabels
         self.rules = rules
         self.processingTime = processingTime
+        self.reviseEvery = reviseEvery ?? window.hop
     }
 }
 

@@ -122,6 +122,8 @@ public struct Topology: Equatable, Sendable {
     public var time: TimeSettings
     /// The window size and hop.
     public var windows: WindowSpec
+    /// How often a closed window that changed is re-emitted (milliseconds); nil: every hop.
+    public var reviseEveryMs: Int64?
     /// The segment-dimension sets results are keyed by; `[]` is the whole-model rollup.
     /// Each set is kept in the order the file wrote it.
     public var keys: [[String]]
@@ -142,7 +144,7 @@ public struct Topology: Equatable, Sendable {
     public init(
         name: String, time: TimeSettings = TimeSettings(), windows: WindowSpec, keys: [[String]] = [[]],
         labels: LabelSettings = LabelSettings(), baselinePaths: [String] = [], latencyBudgetMs: Double = 100,
-        sources: [SourceSpec], sinks: SinkSpecs, rules: [RuleSpec] = RuleSpec.defaults
+        sources: [SourceSpec], sinks: SinkSpecs, rules: [RuleSpec] = RuleSpec.defaults, reviseEveryMs: Int64? = nil
     ) {
         self.name = name
         self.time = time
@@ -154,6 +156,7 @@ public struct Topology: Equatable, Sendable {
         self.sources = sources
         self.sinks = sinks
         self.rules = rules
+        self.reviseEveryMs = reviseEveryMs
     }
 
     /// Every dimension named in `keys`, once each, sorted by name: the value of

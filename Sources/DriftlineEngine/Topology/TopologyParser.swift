@@ -29,7 +29,7 @@ struct TopologyParser {
         topologyName = name ?? ""
         if let node = top["connections"] { connectionDefinitions(node) }
         let time = top["time"].map { timeSettings($0) } ?? Topology.TimeSettings()
-        let windows = top["windows"].flatMap { windowSpec($0) }
+        let windowing = top["windows"].flatMap { windowSettings($0) }
         let keys = top["keys"].map { self.keys($0) } ?? [[]]
         let labels = top["labels"].map { labelSettings($0) } ?? Topology.LabelSettings()
         let baselinePaths = top["baselines"].map { self.baselinePaths($0) } ?? []
@@ -39,10 +39,12 @@ struct TopologyParser {
         let rules =
             top["rules"].map { self.rules($0, latencyBudgetMs: latencyBudgetMs) }
             ?? Self.defaultRules(latencyBudgetMs: latencyBudgetMs)
-        guard let name, let windows, let sources, let sinks else { return nil }
+        guard let name, let windowing, let sources, let sinks else { return nil }
         return Topology(
-            name: name, time: time, windows: windows, keys: keys, labels: labels, baselinePaths: baselinePaths,
-            latencyBudgetMs: latencyBudgetMs, sources: sources, sinks: sinks, rules: rules)
+            name: name, time: time, windows: windowing.spec, keys: keys, labels: labels,
+            baselinePaths: baselinePaths, latencyBudgetMs: latencyBudgetMs, sources: sources, sinks: sinks,
+            rules: rules,
+            reviseEveryMs: windowing.reviseEvery)
     }
 
     // MARK: - Sections
@@ -74,13 +76,18 @@ struct TopologyParser {
         return settings
     }
 
-    private mutating func windowSpec(_ node: Node) -> WindowSpec? {
-        guard let windows = reader.fields(node, path: "windows", allowed: ["size", "hop"], required: ["size"]) else {
-            return nil
-        }
+    private mutating func windowSettings(_ node: Node) -> (spec: WindowSpec, reviseEvery: Int64?)? {
+        guard
+            let windows = reader.fields(
+                node, path: "windows", allowed: ["size", "hop", "revise_every"], required: ["size"])
+        else { return nil }
         let size = windows["size"].flatMap { reader.duration($0, path: "windows.size", positive: true) }
         let hop = windows["hop"].flatMap { reader.duration($0, path: "windows.hop", positive: true) }
-        guard let size, hop != nil || windows["hop"] == nil else { return nil }
+        let reviseEvery = windows["revise_every"].flatMap {
+            reader.duration($0, path: "windows.revise_every", positive: true)
+        }
+        guard let size, hop != nil || windows["hop"] == nil, reviseEvery != nil || windows["revise_every"] == nil
+        else { return nil }
         if let hop, hop > size {
             reader.report(
                 .inconsistent, at: windows["hop"]?.mark,
@@ -88,7 +95,7 @@ struct TopologyParser {
                     + "(\(DurationText.text(milliseconds: size))); a hop must be at most the window size")
             return nil
         }
-        return WindowSpec(size: size, hop: hop)
+        return (WindowSpec(size: size, hop: hop), reviseEvery)
     }
 
     private mutating func keys(_ node: Node) -> [[String]] {

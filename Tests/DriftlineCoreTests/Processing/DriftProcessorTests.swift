@@ -101,6 +101,34 @@ import Testing
         #expect(h.processor.counters.late == 1)
     }
 
+    /// Labels for a closed window arrive one a minute; the window is re-emitted at every hop by
+    /// default, at every `reviseEvery` when given, and at its label horizon either way.
+    @Test(arguments: [(nil, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]), (180_000, [0, 1, 2, 3, 4])] as [(Int64?, [Int])])
+    func lateLabelsReviseAClosedWindowAtTheRevisionInterval(reviseEvery: Int64?, revisions: [Int]) throws {
+        var settings = Self.settings(labelWait: 600_000)
+        settings.reviseEvery = reviseEvery ?? settings.window.hop
+        let h = try H(settings)
+        for index in 0..<9 {
+            try h.feed(H.inference(ts: Int64(index + 1) * 1_000, x: 1, prediction: "ok", requestID: "r\(index)"))
+        }
+        try h.feed(H.inference(ts: 61_000, x: 1))  // closes [0, 60 s): revision 0
+        for minute in 1...8 {
+            try h.feed(H.label(ts: Int64(minute) * 1_000 + 30_000, requestID: "r\(minute)", label: "ok"))
+            try h.feed(H.inference(ts: Int64(minute + 1) * Self.minute + 1_000, x: 1))
+        }
+        try h.feed(H.inference(ts: 661_000, x: 1))  // past 60 s + 10 min: the label horizon
+        let emitted = h.results.filter { $0.start == 0 }
+        #expect(emitted.map(\.revision) == revisions)
+        // Every revision but the last has the labels up to its tick; the last is final with all 8.
+        #expect(emitted.last?.accuracy.final == true && emitted.last?.accuracy.labelled == 8)
+        if reviseEvery != nil {
+            // Ticks at 180 s, 360 s, 540 s: labels of minutes 1–2, 3–5 and 6–8.
+            #expect(emitted.map(\.accuracy.labelled) == [0, 2, 5, 8, 8])
+        } else {
+            #expect(emitted.map(\.accuracy.labelled) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 8])
+        }
+    }
+
     @Test func labelJoinRespectsWaitBoundAndCountsTheRest() throws {
         let h = try H(Self.settings(labelWait: 60_000))
         try h.feed(H.inference(ts: 1_000, x: 1, prediction: "ok", requestID: "r1"))
