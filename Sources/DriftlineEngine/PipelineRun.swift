@@ -210,6 +210,17 @@ final class PipelineRun {
                 try? emit(processor.drain())
                 try? outputs.flush()
                 try? commit()
+                let counted = ids.filter { processor.holdsRecords(of: partition(source: source, id: $0)) }
+                if !counted.isEmpty {
+                    summary.partitionsRevokedWhileCounted += counted.count
+                    FileHandle.standardError.write(
+                        Data(
+                            ("driftline: a rebalance took \(counted.count) partition(s) of source "
+                                + "'\(streams[source]?.name ?? "\(source)")' (\(counted.map(\.description).joined(separator: ", "))) "
+                                + "whose records open windows still count; the member taking them over reads those "
+                                + "records again, so until these windows close the group counts them twice "
+                                + "(run one engine per consumer group, see README)\n").utf8))
+                }
                 let now = Pipeline.now()
                 for id in ids { processor.remove(partition: partition(source: source, id: id), now: now) }
                 done.signal()

@@ -10,6 +10,9 @@ public struct RunSummary: Sendable {
     public var deadLetterFailures = 0
     /// The first output delivery failure, after which no offset was committed.
     public var outputFailure: String?
+    /// Kafka partitions given up in a rebalance while open windows still counted some of their
+    /// records: the member that takes one over reads those records again from the committed offset.
+    public var partitionsRevokedWhileCounted = 0
     public var results = 0
     public var alerts = 0
     public var triggers = 0
@@ -32,6 +35,7 @@ public struct RunSummary: Sendable {
             beyond wait \(processor.labelsBeyondWait), late \(processor.labelsLate); \
             inferences never labelled \(processor.unlabelled + processor.evictedUnlabelled)
             out: \(results) window results, \(alerts) alerts, \(triggers) retrain triggers\
+            \(partitionsRevokedWhileCounted > 0 ? "\npartitions revoked while open windows counted their records: \(partitionsRevokedWhileCounted)" : "")\
             \(outputFailure.map { "\nOUTPUT FAILURE (offsets not committed since): \($0)" } ?? "")
             """
     }

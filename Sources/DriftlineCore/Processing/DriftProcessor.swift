@@ -156,13 +156,23 @@ public final class DriftProcessor {
     public func safeOffsets() -> [Int: Int64] {
         var safe: [Int: Int64] = [:]
         for (partition, next) in nextOffsets.enumerated() where next > 0 {
-            var offset = next
-            for group in groups.values where partition < group.minimumOffsets.count {
-                offset = min(offset, group.minimumOffsets[partition])
-            }
-            safe[partition] = offset
+            safe[partition] = min(next, earliestHeldOffset(of: partition))
         }
         return safe
+    }
+
+    /// Whether open windows still count records of `partition` (its safe offset is behind the
+    /// records it delivered): a consumer that took the partition over would count them again.
+    public func holdsRecords(of partition: Int) -> Bool {
+        partition < nextOffsets.count && earliestHeldOffset(of: partition) < nextOffsets[partition]
+    }
+
+    private func earliestHeldOffset(of partition: Int) -> Int64 {
+        var offset = Int64.max
+        for group in groups.values where partition < group.minimumOffsets.count {
+            offset = min(offset, group.minimumOffsets[partition])
+        }
+        return offset
     }
 
     /// Takes the results, alerts and triggers produced since the last call.

@@ -315,6 +315,22 @@ import Testing
         #expect(h.processor.safeOffsets() == [0: 100, 1: 7])
         try h.feed(H.inference(ts: 95_000, x: 1), partition: 1, offset: 9)
         #expect(h.processor.safeOffsets() == [0: 103, 1: 7])
+        #expect(h.processor.holdsRecords(of: 0) && h.processor.holdsRecords(of: 1))
+        #expect(!h.processor.holdsRecords(of: 2))
+    }
+
+    @Test func aPartitionWhoseWindowsAreAllDroppedHoldsNothing() throws {
+        let h = try H(DriftProcessorTests.settings())
+        try h.feed(H.inference(ts: 1_000, x: 1), partition: 0, offset: 5)
+        #expect(h.processor.holdsRecords(of: 0))
+        // Without label wait or lateness, [0, 60 s) is dropped once the watermark reaches 60 s;
+        // offset 6 is in the open [60 s, 120 s).
+        try h.feed(H.inference(ts: 60_000, x: 1), partition: 0, offset: 6)
+        #expect(h.processor.safeOffsets() == [0: 6])
+        #expect(h.processor.holdsRecords(of: 0))
+        h.finish()
+        #expect(h.processor.safeOffsets() == [0: 7])
+        #expect(!h.processor.holdsRecords(of: 0))
     }
 
     @Test func eventsThatTouchNoWindowDoNotHoldOffsetsBack() throws {
