@@ -25,6 +25,7 @@ public final class Pipeline: Sendable {
 
     private let state: Mutex<State>
     private let processed = Atomic<Int>(0)
+    private let readAgain = Atomic<Int>(0)
 
     private struct State: ~Copyable {
         var stopRequested = false
@@ -57,11 +58,19 @@ public final class Pipeline: Sendable {
     /// batch: load scenarios and the demo watch it to know when everything sent has been processed.
     public var recordsProcessed: Int { processed.load(ordering: .relaxed) }
 
+    /// Records delivered again (after a rebalance) that were processed before and so skipped,
+    /// updated once per batch.
+    public var recordsReadAgain: Int { readAgain.load(ordering: .relaxed) }
+
     /// Runs until every source has ended, or until `stop()`; returns what happened.
     public func run() throws -> RunSummary {
         let run = try PipelineRun(topology: topology, baselines: baselines, observer: observer)
         return try run.run(
-            stopRequested: { self.stopRequested }, progress: { self.processed.store($0, ordering: .relaxed) })
+            stopRequested: { self.stopRequested },
+            progress: { summary in
+                self.processed.store(summary.records, ordering: .relaxed)
+                self.readAgain.store(summary.recordsReadAgain, ordering: .relaxed)
+            })
     }
 
     static func now() -> Int64 {

@@ -39,6 +39,9 @@ final class PipelineRun {
     /// Dense partition numbers of streaming partitions, after the file sources' own.
     private var partitions: [PartitionKey: Int] = [:]
     private var partitionKeys: [Int: PartitionKey] = [:]
+    /// Streaming partitions a rebalance took away (until assigned again): their offsets belong to
+    /// their new owner and are not committed from here.
+    private var revoked: Set<Int> = []
     private var lastCommit: Int64 = 0
     private let observer: ((ProcessorOutput) -> Void)?
 
@@ -94,7 +97,7 @@ final class PipelineRun {
         }
     }
 
-    func run(stopRequested: () -> Bool, progress: (Int) -> Void) throws -> RunSummary {
+    func run(stopRequested: () -> Bool, progress: (borrowing RunSummary) -> Void) throws -> RunSummary {
         let start = Pipeline.now()
         for stream in streams.values { try stream.source.start() }
         lastCommit = start
@@ -110,7 +113,7 @@ final class PipelineRun {
             processor.tick(now: now)
             try emit(processor.drain())
             try outputs.flush()
-            progress(summary.records)
+            progress(summary)
             if !streams.isEmpty && now - lastCommit >= Pipeline.commitInterval {
                 try commit()
                 lastCommit = now
@@ -182,6 +185,10 @@ final class PipelineRun {
                             ? PartitionID(topic: topic, partition: record.partition) : Self.subscription(input.name)
                         number = partition(source: batch.source, id: id)
                     }
+                    guard !processor.processedBefore(partition: number, offset: record.offset) else {
+                        summary.recordsReadAgain += 1
+                        return
+                    }
                     let position = record.offset
                     guard
                         decode(
@@ -202,7 +209,11 @@ final class PipelineRun {
                 queue.recycle(batch)
             case .assigned(let source, let ids):
                 let now = Pipeline.now()
-                for id in ids { processor.register(partition: partition(source: source, id: id), now: now) }
+                for id in ids {
+                    let number = partition(source: source, id: id)
+                    revoked.remove(number)
+                    processor.register(partition: number, now: now)
+                }
                 processor.remove(partition: partition(source: source, id: Self.unassigned), now: now)
             case .revoked(let source, let ids, let done):
                 // Hand the partitions over: what they delivered is written, their safe offsets are
@@ -217,12 +228,16 @@ final class PipelineRun {
                         Data(
                             ("driftline: a rebalance took \(counted.count) partition(s) of source "
                                 + "'\(streams[source]?.name ?? "\(source)")' (\(counted.map(\.description).joined(separator: ", "))) "
-                                + "whose records open windows still count; the member taking them over reads those "
-                                + "records again, so until these windows close the group counts them twice "
+                                + "whose records open windows still count; another member taking them over reads "
+                                + "those records again, and the group counts them twice until these windows close "
                                 + "(run one engine per consumer group, see README)\n").utf8))
                 }
                 let now = Pipeline.now()
-                for id in ids { processor.remove(partition: partition(source: source, id: id), now: now) }
+                for id in ids {
+                    let number = partition(source: source, id: id)
+                    revoked.insert(number)
+                    processor.remove(partition: number, now: now)
+                }
                 done.signal()
             case .ended(let source):
                 streams[source] = nil
@@ -260,7 +275,7 @@ final class PipelineRun {
             return
         }
         var bySource: [Int: [PartitionID: Int64]] = [:]
-        for (partition, offset) in processor.safeOffsets() {
+        for (partition, offset) in processor.safeOffsets() where !revoked.contains(partition) {
             guard let key = partitionKeys[partition] else { continue }
             bySource[key.source, default: [:]][key.partition] = offset
         }

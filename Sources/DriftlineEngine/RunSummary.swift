@@ -10,6 +10,8 @@ public struct RunSummary: Sendable {
     public var deadLetterFailures = 0
     /// The first output delivery failure, after which no offset was committed.
     public var outputFailure: String?
+    /// Records delivered again that were processed before (skipped, not counted twice).
+    public var recordsReadAgain = 0
     /// Kafka partitions given up in a rebalance while open windows still counted some of their
     /// records: the member that takes one over reads those records again from the committed offset.
     public var partitionsRevokedWhileCounted = 0
@@ -35,6 +37,7 @@ public struct RunSummary: Sendable {
             beyond wait \(processor.labelsBeyondWait), late \(processor.labelsLate); \
             inferences never labelled \(processor.unlabelled + processor.evictedUnlabelled)
             out: \(results) window results, \(alerts) alerts, \(triggers) retrain triggers\
+            \(recordsReadAgain > 0 ? "\nrecords read again and skipped (processed before): \(recordsReadAgain)" : "")\
             \(partitionsRevokedWhileCounted > 0 ? "\npartitions revoked while open windows counted their records: \(partitionsRevokedWhileCounted)" : "")\
             \(outputFailure.map { "\nOUTPUT FAILURE (offsets not committed since): \($0)" } ?? "")
             """

@@ -161,6 +161,13 @@ public final class DriftProcessor {
         return safe
     }
 
+    /// Whether the record at `offset` of `partition` was processed before: it lies below the
+    /// partition's next offset. A source that re-reads records (a rebalance that gives a Kafka
+    /// partition back, resuming from the committed safe offset) skips these, so none counts twice.
+    public func processedBefore(partition: Int, offset: Int64) -> Bool {
+        partition < nextOffsets.count && offset < nextOffsets[partition]
+    }
+
     /// Whether open windows still count records of `partition` (its safe offset is behind the
     /// records it delivered): a consumer that took the partition over would count them again.
     public func holdsRecords(of partition: Int) -> Bool {
