@@ -24,37 +24,21 @@ import Testing
             stdin: try work.write("a.txt", lines.joined(separator: "\n") + "\n"))
 
         // A regular-expression subscription: a new matching topic makes the group rebalance.
-        let connection = Topology.KafkaConnection(properties: [
-            "bootstrap.servers": kafka.bootstrapServers, "topic.metadata.refresh.interval.ms": "500",
-            "session.timeout.ms": "6000", "heartbeat.interval.ms": "300",
-        ])
-        let topology = Topology(
-            name: "rebalance", time: Topology.TimeSettings(outOfOrdernessMs: 0, idleTimeoutMs: 600_000),
-            windows: WindowSpec(size: 60_000),
-            sources: [
-                Topology.SourceSpec(
-                    name: "lines",
-                    transport: .kafka(
-                        Topology.KafkaSourceSpec(connection: connection, topics: ["^line-.*"], group: "rebalance")),
-                    mapping: .contract(segmentDimensions: []))
+        let run = KafkaToFiles(
+            work,
+            properties: [
+                "bootstrap.servers": kafka.bootstrapServers, "topic.metadata.refresh.interval.ms": "500",
+                "session.timeout.ms": "6000", "heartbeat.interval.ms": "300",
             ],
-            sinks: Topology.SinkSpecs(
-                results: .file(path: work.url("windows.ndjson").path),
-                alerts: .file(path: work.url("alerts.ndjson").path),
-                deadLetter: .file(path: work.url("dead.ndjson").path)))
-        let pipeline = Pipeline(topology: topology, baselines: [])
-        let engine = BackgroundRun { try pipeline.run() }
-        func waitFor(_ condition: () -> Bool) {
-            let deadline = Date().addingTimeInterval(30)
-            while !condition() && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
-        }
-        waitFor { pipeline.recordsProcessed >= 100 }
+            topics: ["^line-.*"], group: "rebalance", mapping: .contract(segmentDimensions: []),
+            time: Topology.TimeSettings(outOfOrdernessMs: 0, idleTimeoutMs: 600_000))
+        run.wait { $0.recordsProcessed >= 100 }
         // Let a commit happen: [0, 60 s) is open, so the safe offsets stay at the partitions' start.
         Thread.sleep(forTimeInterval: 1.5)
 
         // line-b appears: the group rebalances and line-a's partitions come back to this member.
         try kafka.createTopic("line-b", partitions: 1)
-        waitFor { pipeline.recordsReadAgain > 0 }
+        run.wait { $0.recordsReadAgain > 0 }
         // One record at 61 s in each partition moves the watermark past 60 s: [0, 60 s) closes.
         let closing = #"{"type":"inference","model":"m","version":"1","ts":61000,"features":{"x":1},"prediction":"ok"}"#
         for (topic, partition) in [("line-a", "0"), ("line-a", "1"), ("line-b", "0")] {
@@ -62,9 +46,8 @@ import Testing
                 "/usr/bin/kcat", ["-P", "-b", kafka.bootstrapServers, "-t", topic, "-p", partition],
                 stdin: try work.write("closing.txt", closing + "\n"))
         }
-        waitFor { (try? work.objects("windows.ndjson").isEmpty) == false }
-        pipeline.stop()
-        let summary = try engine.result()
+        run.wait { _ in (try? work.objects("windows.ndjson").isEmpty) == false }
+        let summary = try run.stop()
 
         #expect(summary.records == 103)
         #expect(summary.recordsReadAgain > 0, "the rebalance made the consumer read line-a again")

@@ -197,26 +197,11 @@ enum Tools {
         var mapping = FieldMapping.contract(segmentDimensions: [])
         mapping.model = .recordKey
         mapping.version = .recordHeader("model-version")
-        let connection = Topology.KafkaConnection(properties: ["bootstrap.servers": kafka.bootstrapServers])
-        let topology = Topology(
-            name: "metadata", time: Topology.TimeSettings(outOfOrdernessMs: 0), windows: WindowSpec(size: 60_000),
-            sources: [
-                Topology.SourceSpec(
-                    name: "plant",
-                    transport: .kafka(
-                        Topology.KafkaSourceSpec(connection: connection, topics: ["plant"], group: "meta")),
-                    mapping: mapping)
-            ],
-            sinks: Topology.SinkSpecs(
-                results: .file(path: work.url("windows.ndjson").path),
-                alerts: .file(path: work.url("alerts.ndjson").path),
-                deadLetter: .file(path: work.url("dead.ndjson").path)))
-        let pipeline = Pipeline(topology: topology, baselines: [])
-        let engine = BackgroundRun { try pipeline.run() }
-        let deadline = Date().addingTimeInterval(30)
-        while pipeline.recordsProcessed < lines.count && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
-        pipeline.stop()
-        let summary = try engine.result()
+        let run = KafkaToFiles(
+            work, properties: ["bootstrap.servers": kafka.bootstrapServers], topics: ["plant"], group: "meta",
+            mapping: mapping)
+        run.wait { $0.recordsProcessed >= lines.count }
+        let summary = try run.stop()
         #expect(summary.records == 4)
         // The watermark passed 60 s and 120 s: windows [0, 60 s) and [60 s, 120 s) closed.
         let windows = try work.objects("windows.ndjson")
