@@ -3,10 +3,12 @@ public import DriftlineCore
 extension Topology {
     /// The settings a `DriftProcessor` runs this topology with.
     public var processorSettings: ProcessorSettings {
-        ProcessorSettings(
+        var settings = ProcessorSettings(
             window: windows, segmentDimensions: segmentDimensions, keySets: keys,
             outOfOrderness: time.outOfOrdernessMs, allowedLateness: time.allowedLatenessMs,
             idleTimeout: time.idleTimeoutMs, labelWait: labels.waitMs, maxPendingLabels: labels.maxPending,
             rules: rules, processingTime: time.mode == .processing, reviseEvery: reviseEveryMs)
+        if let forgetKeysAfterMs { settings.forgetKeysAfter = forgetKeysAfterMs }
+        return settings
     }
 }

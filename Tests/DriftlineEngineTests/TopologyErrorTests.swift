@@ -46,6 +46,11 @@ import Testing
             yaml(["windows: {size: 5m, revise_every: 0s}"]), .invalidValue, 2, 35,
             "windows.revise_every must be longer than 0"
         ),
+        (  // `soon` at column 40
+            yaml(["windows: {size: 5m, forget_keys_after: soon}"]), .invalidDuration, 2, 40,
+            "invalid duration 'soon' for windows.forget_keys_after; write a whole number and a unit "
+                + "(ms, s, m, h or d), e.g. 500ms, 30s, 5m"
+        ),
         (  // `/a~2b` at column 51
             yaml(["sources: [{name: s, type: stdin, mapping: {model: /a~2b}}]"]), .invalidPointer, 3, 51,
             "invalid JSON Pointer '/a~2b' for sources[0].mapping.model: '~' must be followed by 0 or 1 "

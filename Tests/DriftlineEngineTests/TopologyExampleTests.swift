@@ -15,6 +15,7 @@ import Testing
         #expect(topology.windows == WindowSpec(size: 300_000, hop: 60_000))
         #expect(topology.reviseEveryMs == 300_000)
         #expect(topology.processorSettings.reviseEvery == 300_000)
+        #expect(topology.processorSettings.forgetKeysAfter == 86_400_000)  // the default, a day
         #expect(topology.keys == [[], ["line"], ["line", "device"]])
         #expect(topology.labels == .init(waitMs: 1_200_000, maxPending: 500_000))  // 20 × 60,000 ms
         #expect(topology.baselinePaths == [Self.root + "/baselines/weld-defect-cls"])
@@ -53,6 +54,8 @@ import Testing
                     fixedKind: .inference, mapping: inference),
             ])
         broker.clientID = "driftline-weld-line-3-streaming-alerts"
+        #expect(topology.forgetKeysAfterMs == 21_600_000)  // 6 h
+        #expect(topology.processorSettings.forgetKeysAfter == 21_600_000)
         #expect(
             topology.sinks
                 == .init(

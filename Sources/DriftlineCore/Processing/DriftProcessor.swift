@@ -28,6 +28,10 @@ public final class DriftProcessor {
     /// The earliest watermark at which some window must close, finalize or drop.
     private var nextDeadline = Int64.max
     private var dirtyWindows = 0
+    /// Keys whose last open window was dropped, in the order they became idle (so by `idleSince`);
+    /// entries before `idleKeysHead` are done.
+    private var idleKeys: [(key: KeyState, since: Int64)] = []
+    private var idleKeysHead = 0
     private var lastRevisionTick = Int64.min
 
     // Per-event scratch, reused so the hot path does not allocate.
@@ -104,6 +108,9 @@ public final class DriftProcessor {
 
     /// Inferences waiting for a label.
     public var pendingLabels: Int { labelJoin.waiting }
+
+    /// Keys (model, version, segment of a key set) currently known; forgotten ones not counted.
+    public var keyCount: Int { keys.count }
 
     /// Declares an input partition before it delivers, so it holds the watermark back from the start.
     public func register(partition: Int, now: Int64) {
@@ -385,6 +392,7 @@ public final class DriftProcessor {
         }
         let window = WindowState(key: key, group: group, size: self.window.size)
         key.windows.insert(window, at: 0)
+        key.idleSince = nil
         group.windows.append(window)
         if end <= watermarks.current {
             // Opened late, within the allowed lateness: never judged, emitted at the next revision tick.
@@ -422,6 +430,7 @@ public final class DriftProcessor {
     }
 
     private func advance(to watermark: Int64, now: Int64) {
+        forgetIdleKeys(at: watermark)
         if watermark != .max {
             counters.unlabelled += labelJoin.expire(before: watermark - settings.labelWait - settings.allowedLateness)
         } else {
@@ -446,6 +455,10 @@ public final class DriftProcessor {
                 settle(window, watermark: watermark, revisionTick: revisionTick, now: now, triggers: &triggerGroups)
                 if window.end + settings.labelWait + settings.allowedLateness <= watermark {
                     window.key.remove(window)
+                    if window.key.windows.isEmpty {
+                        window.key.idleSince = watermark
+                        idleKeys.append((window.key, watermark))
+                    }
                 } else {
                     kept.append(window)
                     newDeadline = min(newDeadline, deadline(of: window))
@@ -468,6 +481,32 @@ public final class DriftProcessor {
                 RetrainTrigger(
                     triggerID: id, model: model, version: version, reasons: group.reasons, windowStart: group.start,
                     windowEnd: group.end, at: now))
+        }
+    }
+
+    /// Forgets the keys that have had no open window for `forgetKeysAfter` of event time and fire
+    /// no alert: their memory is freed and their ids reused. (A key's label-join entries are gone
+    /// before its last window is dropped, so no pending label refers to it.)
+    private func forgetIdleKeys(at watermark: Int64) {
+        while idleKeysHead < idleKeys.count {
+            let (key, since) = idleKeys[idleKeysHead]
+            // A key that opened a window since it was queued is queued again when it next goes idle.
+            if key.idleSince == since {
+                let (elapsed, overflow) = watermark.subtractingReportingOverflow(since)
+                guard overflow || elapsed >= settings.forgetKeysAfter else { break }
+                // A firing key is kept, so that its alert can still resolve.
+                if !rules.isFiring(keyID: key.id) {
+                    keys.remove(key)
+                    rules.forget(keyID: key.id)
+                    counters.keysForgotten += 1
+                }
+                key.idleSince = nil
+            }
+            idleKeysHead += 1
+        }
+        if idleKeysHead >= 1024 && idleKeysHead * 2 >= idleKeys.count {
+            idleKeys.removeFirst(idleKeysHead)
+            idleKeysHead = 0
         }
     }
 

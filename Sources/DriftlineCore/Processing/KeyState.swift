@@ -6,6 +6,8 @@ final class KeyState {
     let segment: [SegmentValue]
     /// Open windows, latest start first (a new window is almost always the latest).
     var windows: [WindowState] = []
+    /// The watermark when the key's last open window was dropped; nil while it has one.
+    var idleSince: Int64?
 
     init(id: Int, profile: ModelProfile, segment: [SegmentValue]) {
         self.id = id
@@ -54,7 +56,13 @@ struct KeySpace {
     private var tuples: [Tuple] = []
     /// Key id + 1 per slot; 0 is empty.
     private var slots = [Int32](repeating: 0, count: 64)
+    /// Keys by id; a forgotten key's entry stays until its id is reused.
     private(set) var all: [KeyState] = []
+    /// Ids of forgotten keys, for new keys to reuse.
+    private var freeIDs: [Int] = []
+
+    /// How many keys are known (not forgotten).
+    var count: Int { all.count - freeIDs.count }
 
     init(dimensions: [[Int]], names: [String], symbols: SymbolTable) {
         self.dimensions = dimensions
@@ -93,18 +101,38 @@ struct KeySpace {
         }
         let segment = dimensions[set].map { SegmentValue(name: names[$0], value: symbols[event.segment[$0]!]) }
             .sorted { $0.name < $1.name }
-        let key = KeyState(id: all.count, profile: profile, segment: segment)
-        all.append(key)
-        tuples.append(tuple)
-        slots[slot] = Int32(all.count)
-        if all.count * 2 > slots.count { grow() }
+        let id = freeIDs.popLast() ?? all.count
+        let key = KeyState(id: id, profile: profile, segment: segment)
+        if id == all.count {
+            all.append(key)
+            tuples.append(tuple)
+        } else {
+            all[id] = key
+            tuples[id] = tuple
+        }
+        slots[slot] = Int32(id + 1)
+        if count * 2 > slots.count { grow() }
         return key
+    }
+
+    /// Forgets `key`: it is no longer found, and its id goes to the next new key.
+    mutating func remove(_ key: KeyState) {
+        let mask = slots.count - 1
+        var slot = tuples[key.id].hash & mask
+        while slots[slot] != Int32(key.id + 1) {
+            guard slots[slot] != 0 else { return }
+            slot = (slot + 1) & mask
+        }
+        let tuples = tuples
+        LinearProbing.remove(at: slot, in: &slots, empty: 0, isEmpty: { $0 == 0 }) { tuples[Int($0 - 1)].hash & mask }
+        freeIDs.append(key.id)
     }
 
     private mutating func grow() {
         slots = [Int32](repeating: 0, count: slots.count * 2)
         let mask = slots.count - 1
-        for (id, tuple) in tuples.enumerated() {
+        let free = Set(freeIDs)
+        for (id, tuple) in tuples.enumerated() where !free.contains(id) {
             var slot = tuple.hash & mask
             while slots[slot] != 0 { slot = (slot + 1) & mask }
             slots[slot] = Int32(id + 1)

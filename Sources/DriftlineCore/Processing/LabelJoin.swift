@@ -141,23 +141,12 @@ struct LabelJoin {
         index[slot] = Slot(sequence: sequence + 1, hash: hash)
     }
 
-    /// Empties a slot, shifting later entries of the same probe run back (no tombstones).
+    /// Empties a slot (see `LinearProbing.remove`).
     private mutating func removeSlot(_ slot: Int) {
         let mask = index.count - 1
-        var hole = slot
-        var probe = slot
-        while true {
-            probe = (probe + 1) & mask
-            guard index[probe].sequence != 0 else { break }
-            let wanted = home(index[probe].hash)
-            // Move the entry into the hole unless its home lies cyclically in (hole, probe].
-            let stays = hole <= probe ? (hole < wanted && wanted <= probe) : (hole < wanted || wanted <= probe)
-            if !stays {
-                index[hole] = index[probe]
-                hole = probe
-            }
-        }
-        index[hole].sequence = 0
+        LinearProbing.remove(
+            at: slot, in: &index, empty: Slot(sequence: 0, hash: 0), isEmpty: { $0.sequence == 0 },
+            home: { Int(truncatingIfNeeded: $0.hash) & mask })
     }
 
     private mutating func rebuildIndex(size: Int) {

@@ -23,12 +23,17 @@ public struct ProcessorSettings: Sendable {
     /// crosses a multiple of this interval (milliseconds; the hop unless given). Its result at
     /// the label horizon and its last one before it is dropped are emitted regardless.
     public var reviseEvery: Int64
+    /// A key (model, version, segment) with no open window for this long in event time
+    /// (milliseconds), and no firing alert, is forgotten: its memory is freed and, should it come
+    /// back, its rule streaks start again. Bounds memory when a key dimension (a batch id) keeps
+    /// taking new values.
+    public var forgetKeysAfter: Int64
 
     public init(
         window: WindowSpec, segmentDimensions: [String] = [], keySets: [[String]] = [[]],
         outOfOrderness: Int64 = 5_000, allowedLateness: Int64 = 0, idleTimeout: Int64 = 30_000,
         labelWait: Int64 = 600_000, maxPendingLabels: Int = 1_000_000, rules: [RuleSpec] = RuleSpec.defaults,
-        processingTime: Bool = false, reviseEvery: Int64? = nil
+        processingTime: Bool = false, reviseEvery: Int64? = nil, forgetKeysAfter: Int64 = 86_400_000
     ) {
         self.window = window
         self.segmentDimensions = segmentDimensions
@@ -41,6 +46,7 @@ public struct ProcessorSettings: Sendable {
         self.rules = rules
         self.processingTime = processingTime
         self.reviseEvery = reviseEvery ?? window.hop
+        self.forgetKeysAfter = forgetKeysAfter
     }
 }
 
@@ -77,6 +83,8 @@ public struct ProcessorCounters: Equatable, Sendable {
     /// Feature values that could not be binned: the wrong type for the baseline's feature.
     public var invalidFeatureValues = 0
     public var windowsEmitted = 0
+    /// Keys forgotten after `ProcessorSettings.forgetKeysAfter` without an open window.
+    public var keysForgotten = 0
 
     public init() {}
 }

@@ -16,7 +16,6 @@ public struct RuleEngine: Sendable {
 
     private struct StateKey: Hashable {
         var rule: Int
-        var key: Int
         var feature: String?
     }
 
@@ -26,7 +25,8 @@ public struct RuleEngine: Sendable {
     }
 
     public let rules: [RuleSpec]
-    private var states: [StateKey: State] = [:]
+    /// Per key id, the state of each (rule, feature) judged for it.
+    private var states: [Int: [StateKey: State]] = [:]
 
     public init(rules: [RuleSpec]) {
         self.rules = rules
@@ -42,8 +42,8 @@ public struct RuleEngine: Sendable {
             for (feature, value, samples) in Self.observations(
                 of: rule.metric, in: result, featureSamples: featureSamples)
             where samples >= rule.minSamples {
-                let stateKey = StateKey(rule: index, key: keyID, feature: feature)
-                var state = states[stateKey] ?? State()
+                let stateKey = StateKey(rule: index, feature: feature)
+                var state = states[keyID]?[stateKey] ?? State()
                 let breach = rule.direction == .above ? value > rule.threshold : value < rule.threshold
                 let recovered =
                     rule.direction == .above ? value <= rule.resolveThreshold : value >= rule.resolveThreshold
@@ -61,7 +61,7 @@ public struct RuleEngine: Sendable {
                         transition = .resolved
                     }
                 }
-                states[stateKey] = state
+                states[keyID, default: [:]][stateKey] = state
                 guard let transition else { continue }
                 alerts.append(
                     Alert(
@@ -77,6 +77,16 @@ public struct RuleEngine: Sendable {
                 }
             }
         }
+    }
+
+    /// Whether some rule is firing for key `keyID` (its resolution is still to come).
+    public func isFiring(keyID: Int) -> Bool {
+        states[keyID]?.values.contains { $0.firing } ?? false
+    }
+
+    /// Drops the streaks of key `keyID` (it is being forgotten; its id may be reused).
+    public mutating func forget(keyID: Int) {
+        states[keyID] = nil
     }
 
     /// `rule/model/version/segment[/feature]`, as the contract defines it.

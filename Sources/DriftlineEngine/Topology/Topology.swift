@@ -124,6 +124,8 @@ public struct Topology: Equatable, Sendable {
     public var windows: WindowSpec
     /// How often a closed window that changed is re-emitted (milliseconds); nil: every hop.
     public var reviseEveryMs: Int64?
+    /// How long a key may have no open window before it is forgotten (milliseconds); nil: a day.
+    public var forgetKeysAfterMs: Int64?
     /// The segment-dimension sets results are keyed by; `[]` is the whole-model rollup.
     /// Each set is kept in the order the file wrote it.
     public var keys: [[String]]
@@ -144,7 +146,8 @@ public struct Topology: Equatable, Sendable {
     public init(
         name: String, time: TimeSettings = TimeSettings(), windows: WindowSpec, keys: [[String]] = [[]],
         labels: LabelSettings = LabelSettings(), baselinePaths: [String] = [], latencyBudgetMs: Double = 100,
-        sources: [SourceSpec], sinks: SinkSpecs, rules: [RuleSpec] = RuleSpec.defaults, reviseEveryMs: Int64? = nil
+        sources: [SourceSpec], sinks: SinkSpecs, rules: [RuleSpec] = RuleSpec.defaults, reviseEveryMs: Int64? = nil,
+        forgetKeysAfterMs: Int64? = nil
     ) {
         self.name = name
         self.time = time
@@ -157,6 +160,7 @@ public struct Topology: Equatable, Sendable {
         self.sinks = sinks
         self.rules = rules
         self.reviseEveryMs = reviseEveryMs
+        self.forgetKeysAfterMs = forgetKeysAfterMs
     }
 
     /// Every dimension named in `keys`, once each, sorted by name: the value of

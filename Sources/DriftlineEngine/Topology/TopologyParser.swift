@@ -43,8 +43,7 @@ struct TopologyParser {
         return Topology(
             name: name, time: time, windows: windowing.spec, keys: keys, labels: labels,
             baselinePaths: baselinePaths, latencyBudgetMs: latencyBudgetMs, sources: sources, sinks: sinks,
-            rules: rules,
-            reviseEveryMs: windowing.reviseEvery)
+            rules: rules, reviseEveryMs: windowing.reviseEvery, forgetKeysAfterMs: windowing.forgetKeysAfter)
     }
 
     // MARK: - Sections
@@ -76,18 +75,32 @@ struct TopologyParser {
         return settings
     }
 
-    private mutating func windowSettings(_ node: Node) -> (spec: WindowSpec, reviseEvery: Int64?)? {
+    /// The `windows` section: the window spec and the optional revision and key-expiry intervals.
+    private struct Windowing {
+        var spec: WindowSpec
+        var reviseEvery: Int64?
+        var forgetKeysAfter: Int64?
+    }
+
+    private mutating func windowSettings(_ node: Node) -> Windowing? {
         guard
             let windows = reader.fields(
-                node, path: "windows", allowed: ["size", "hop", "revise_every"], required: ["size"])
+                node, path: "windows", allowed: ["size", "hop", "revise_every", "forget_keys_after"],
+                required: ["size"])
         else { return nil }
-        let size = windows["size"].flatMap { reader.duration($0, path: "windows.size", positive: true) }
-        let hop = windows["hop"].flatMap { reader.duration($0, path: "windows.hop", positive: true) }
-        let reviseEvery = windows["revise_every"].flatMap {
-            reader.duration($0, path: "windows.revise_every", positive: true)
+        var valid = true
+        /// The duration under `name`, nil when absent; `valid` turns false when it is there but wrong.
+        func duration(_ name: String, positive: Bool) -> Int64? {
+            guard let node = windows[name] else { return nil }
+            let value = reader.duration(node, path: "windows.\(name)", positive: positive)
+            if value == nil { valid = false }
+            return value
         }
-        guard let size, hop != nil || windows["hop"] == nil, reviseEvery != nil || windows["revise_every"] == nil
-        else { return nil }
+        let size = duration("size", positive: true)
+        let hop = duration("hop", positive: true)
+        let reviseEvery = duration("revise_every", positive: true)
+        let forgetKeysAfter = duration("forget_keys_after", positive: false)
+        guard let size, valid else { return nil }
         if let hop, hop > size {
             reader.report(
                 .inconsistent, at: windows["hop"]?.mark,
@@ -95,7 +108,8 @@ struct TopologyParser {
                     + "(\(DurationText.text(milliseconds: size))); a hop must be at most the window size")
             return nil
         }
-        return (WindowSpec(size: size, hop: hop), reviseEvery)
+        return Windowing(
+            spec: WindowSpec(size: size, hop: hop), reviseEvery: reviseEvery, forgetKeysAfter: forgetKeysAfter)
     }
 
     private mutating func keys(_ node: Node) -> [[String]] {

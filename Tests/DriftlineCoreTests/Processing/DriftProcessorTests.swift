@@ -410,3 +410,101 @@ import Testing
         }
     }
 }
+
+@Suite struct KeyExpiryTests {
+    typealias H = ProcessorHarness
+    static let minute: Int64 = 60_000
+
+    static func settings(rules: [RuleSpec] = []) -> ProcessorSettings {
+        var settings = DriftProcessorTests.settings(keySets: [[], ["line"]], rules: rules)
+        settings.forgetKeysAfter = 2 * minute
+        return settings
+    }
+
+    @Test func keysWithoutWindowsAreForgottenAfterTheirIdleTimeAndComeBackFresh() throws {
+        let h = try H(Self.settings())
+        try h.feed(H.inference(ts: 1_000, x: 1, line: "L1"))
+        try h.feed(H.inference(ts: 2_000, x: 1, line: "L2"))
+        #expect(h.processor.keyCount == 3)  // the whole model, L1, L2
+        // Only L3 from now on. At 61 s [0, 60 s) is dropped: L1 and L2 are idle since 61 s.
+        for second in stride(from: 61, through: 180, by: 10) {
+            try h.feed(H.inference(ts: Int64(second) * 1_000, x: 1, line: "L3"))
+        }
+        #expect(h.processor.keyCount == 4 && h.processor.counters.keysForgotten == 0)  // 2 min not yet up
+        try h.feed(H.inference(ts: 181_000, x: 1, line: "L3"))
+        #expect(h.processor.keyCount == 2 && h.processor.counters.keysForgotten == 2)
+        // A new line takes a freed id; L1 comes back as a new key. Each counts only its own events.
+        try h.feed(H.inference(ts: 182_000, x: 1, line: "L4"))
+        try h.feed(H.inference(ts: 183_000, x: 1, line: "L1"))
+        try h.feed(H.inference(ts: 184_000, x: 1, line: "L1"))
+        #expect(h.processor.keyCount == 4)
+        h.finish()
+        func counts(_ line: String) -> [Int64: Int] {
+            Dictionary(
+                uniqueKeysWithValues: h.results.filter { $0.segment == [SegmentValue(name: "line", value: line)] }
+                    .map { ($0.start, $0.count) })
+        }
+        #expect(counts("L1") == [0: 1, 3 * Self.minute: 2])
+        #expect(counts("L2") == [0: 1])
+        #expect(counts("L4") == [3 * Self.minute: 1])
+        #expect(counts("L3") == [Self.minute: 6, 2 * Self.minute: 6, 3 * Self.minute: 1])
+        let whole = h.results.filter { $0.segment.isEmpty }.map(\.count).reduce(0, +)
+        #expect(whole == 2 + 13 + 3)
+    }
+
+    @Test func aKeyWhoseAlertIsFiringIsKeptSoItCanResolve() throws {
+        let rule = RuleSpec(name: "slow", metric: .latencyP99, direction: .above, threshold: 100)
+        let h = try H(Self.settings(rules: [rule]))
+        try h.feed(H.inference(ts: 1_000, x: 1, latency: 500, line: "L1"))  // fires for L1 at 61 s
+        try h.feed(H.inference(ts: 2_000, x: 1, line: "L2"))  // no latency: no rule state
+        for second in stride(from: 61, through: 201, by: 10) {
+            try h.feed(H.inference(ts: Int64(second) * 1_000, x: 1, latency: 5, line: "L3"))
+        }
+        #expect(h.alerts.contains { $0.state == .firing && $0.segment == [SegmentValue(name: "line", value: "L1")] })
+        // L2 was forgotten at 181 s; L1 still fires, so it is kept.
+        #expect(h.processor.counters.keysForgotten == 1)
+        #expect(h.processor.keyCount == 3)  // the whole model, L1, L3
+        // L1 comes back healthy: the same key resolves its alert.
+        try h.feed(H.inference(ts: 202_000, x: 1, latency: 5, line: "L1"))
+        try h.feed(H.inference(ts: 241_000, x: 1, latency: 5, line: "L3"))
+        #expect(h.alerts.contains { $0.state == .resolved && $0.segment == [SegmentValue(name: "line", value: "L1")] })
+    }
+}
+
+extension KeyExpiryTests {
+    /// Lines go idle and come back, inferences wait for labels that come up to 60 s later: forgetting keys
+    /// as soon as they have no window (their ids reused at once) changes no window result.
+    @Test func forgettingIdleKeysChangesNoResult() async {
+        await propertyCheck(count: 20, input: Gen.int(in: 0...Int.max)) { seed in
+            var random = Xorshift(seed: UInt64(seed) | 1)
+            var lines: [String] = []
+            var waiting: [String] = []
+            var ts: Int64 = 0
+            for index in 0..<2_000 {
+                ts += Int64(random.next() % 2_000)
+                if !waiting.isEmpty && random.next() % 3 == 0 {
+                    let id = waiting.remove(at: Int(random.next() % UInt64(waiting.count)))
+                    lines.append(H.label(ts: ts, requestID: id, label: random.next() % 2 == 0 ? "ok" : "defect"))
+                }
+                // The 40 lines in use drift with time through a cycle of 150: each goes idle and comes
+                // back, and enough keys live at once for the key table's probe runs to collide.
+                let line = "L\((ts / 20_000 + Int64(random.next() % 40)) % 150)"
+                let id = random.next() % 2 == 0 ? "r\(index)" : nil
+                if let id { waiting.append(id) }
+                lines.append(H.inference(ts: ts, x: Double(random.next() % 20), requestID: id, line: line))
+            }
+            func run(forgetKeysAfter: Int64) throws -> (results: [WindowResult], forgotten: Int) {
+                var settings = DriftProcessorTests.settings(keySets: [[], ["line"]], labelWait: 60_000, rules: [])
+                settings.forgetKeysAfter = forgetKeysAfter
+                let h = try H(settings)
+                for line in lines { try h.feed(line) }
+                h.finish()
+                return (h.results, h.processor.counters.keysForgotten)
+            }
+            let eager = try! run(forgetKeysAfter: 0)
+            let never = try! run(forgetKeysAfter: .max)
+            #expect(eager.forgotten > 0 && never.forgotten == 0)
+            #expect(eager.results == never.results)
+        }
+    }
+}

@@ -56,7 +56,8 @@ import Testing
     }
 }
 
-private struct Xorshift {
+/// A small seeded generator for the property tests.
+struct Xorshift {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
