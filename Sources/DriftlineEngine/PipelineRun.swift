@@ -42,6 +42,9 @@ final class PipelineRun {
     /// Streaming partitions a rebalance took away (until assigned again): their offsets belong to
     /// their new owner and are not committed from here.
     private var revoked: Set<Int> = []
+    /// Streaming partitions whose re-read (of records processed before) has been reported since
+    /// they were last assigned.
+    private var rereadReported: Set<Int> = []
     private var lastCommit: Int64 = 0
     private let observer: ((ProcessorOutput) -> Void)?
 
@@ -187,6 +190,11 @@ final class PipelineRun {
                     }
                     guard !processor.processedBefore(partition: number, offset: record.offset) else {
                         summary.recordsReadAgain += 1
+                        if rereadReported.insert(number).inserted {
+                            Self.warn(
+                                "\(input.name):\(topic)[\(record.partition)] resumed at offset \(record.offset), behind "
+                                    + "records this engine has already counted; skipping those")
+                        }
                         return
                     }
                     let position = record.offset
@@ -212,6 +220,7 @@ final class PipelineRun {
                 for id in ids {
                     let number = partition(source: source, id: id)
                     revoked.remove(number)
+                    rereadReported.remove(number)
                     processor.register(partition: number, now: now)
                 }
                 processor.remove(partition: partition(source: source, id: Self.unassigned), now: now)
@@ -224,13 +233,12 @@ final class PipelineRun {
                 let counted = ids.filter { processor.holdsRecords(of: partition(source: source, id: $0)) }
                 if !counted.isEmpty {
                     summary.partitionsRevokedWhileCounted += counted.count
-                    FileHandle.standardError.write(
-                        Data(
-                            ("driftline: a rebalance took \(counted.count) partition(s) of source "
-                                + "'\(streams[source]?.name ?? "\(source)")' (\(counted.map(\.description).joined(separator: ", "))) "
-                                + "whose records open windows still count; another member taking them over reads "
-                                + "those records again, and the group counts them twice until these windows close "
-                                + "(run one engine per consumer group, see README)\n").utf8))
+                    Self.warn(
+                        "a rebalance took \(counted.count) partition(s) of source "
+                            + "'\(streams[source]?.name ?? "\(source)")' (\(counted.map(\.description).joined(separator: ", "))) "
+                            + "whose records open windows still count; another member taking them over reads "
+                            + "those records again, and the group counts them twice until these windows close "
+                            + "(run one engine per consumer group, see README)")
                 }
                 let now = Pipeline.now()
                 for id in ids {
@@ -243,6 +251,11 @@ final class PipelineRun {
                 streams[source] = nil
             }
         }
+    }
+
+    /// Writes `message` to standard error as the engine's own line.
+    private static func warn(_ message: String) {
+        FileHandle.standardError.write(Data("driftline: \(message)\n".utf8))
     }
 
     /// Stands for a Kafka source whose group has not assigned it any partition yet.
@@ -270,8 +283,7 @@ final class PipelineRun {
             try outputs.sync()
         } catch {
             summary.outputFailure = "\(error)"
-            FileHandle.standardError.write(
-                Data("driftline: an output could not be delivered; offsets are no longer committed: \(error)\n".utf8))
+            Self.warn("an output could not be delivered; offsets are no longer committed: \(error)")
             return
         }
         var bySource: [Int: [PartitionID: Int64]] = [:]
