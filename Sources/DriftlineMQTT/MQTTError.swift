@@ -1,4 +1,5 @@
-/// An MQTT source or sink that cannot do its work: bad settings, a refused connection, a publish that failed.
+/// An MQTT source or sink that cannot do its work: bad settings or topic templates, a refused connection, a
+/// publish that failed.
 public struct MQTTError: Error, CustomStringConvertible, Sendable, Equatable {
     /// What kind of failure it is.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
@@ -17,6 +18,18 @@ public struct MQTTError: Error, CustomStringConvertible, Sendable, Equatable {
         public static let timedOut = Code("timed_out")
         /// The network thread did not finish in time; the client was left running rather than destroyed under it.
         public static let stopTimedOut = Code("stop_timed_out")
+
+        // A topic template (`TopicTemplate`) that cannot be used:
+        /// The template is empty.
+        public static let emptyTemplate = Code("empty_template")
+        /// A `{name}`, `+` or `#` shares its level with other characters (`dev{id}`, `a+`).
+        public static let partialLevel = Code("partial_level")
+        /// A placeholder name is empty or not an identifier (`{}`, `{1st}`, `{a-b}`).
+        public static let invalidPlaceholder = Code("invalid_placeholder")
+        /// Two placeholders have the same name.
+        public static let duplicatePlaceholder = Code("duplicate_placeholder")
+        /// `#` is not the last level.
+        public static let misplacedMultiLevelWildcard = Code("misplaced_multi_level_wildcard")
 
         public var description: String { name }
     }

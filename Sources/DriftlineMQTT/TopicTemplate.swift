@@ -19,9 +19,9 @@ public struct TopicTemplate: Hashable, Sendable, CustomStringConvertible {
     private let levels: [Level]
 
     /// Parses a template.
-    /// - Throws: `TopicTemplateError` naming the level that is wrong.
-    public init(_ template: String) throws(TopicTemplateError) {
-        guard !template.isEmpty else { throw TopicTemplateError(.empty, "an MQTT topic template cannot be empty") }
+    /// - Throws: `MQTTError` naming the level that is wrong.
+    public init(_ template: String) throws(MQTTError) {
+        guard !template.isEmpty else { throw MQTTError(.emptyTemplate, "an MQTT topic template cannot be empty") }
         let parts = template.split(separator: "/", omittingEmptySubsequences: false)
         var levels: [Level] = []
         var names: [String] = []
@@ -31,8 +31,8 @@ public struct TopicTemplate: Hashable, Sendable, CustomStringConvertible {
             if level == .capture {
                 let name = String(part.dropFirst().dropLast())
                 guard !names.contains(name) else {
-                    throw TopicTemplateError(
-                        .duplicateName, "placeholder {\(name)} appears twice in topic template '\(template)'")
+                    throw MQTTError(
+                        .duplicatePlaceholder, "placeholder {\(name)} appears twice in topic template '\(template)'")
                 }
                 names.append(name)
             }
@@ -46,7 +46,7 @@ public struct TopicTemplate: Hashable, Sendable, CustomStringConvertible {
 
     private static func parseLevel(
         _ part: Substring, position: Int, isLast: Bool, in template: String
-    ) throws(TopicTemplateError) -> Level {
+    ) throws(MQTTError) -> Level {
         let special = part.contains { $0 == "{" || $0 == "}" || $0 == "+" || $0 == "#" }
         guard special else { return .literal(Array(part.utf8)) }
         switch part {
@@ -54,7 +54,7 @@ public struct TopicTemplate: Hashable, Sendable, CustomStringConvertible {
             return .anyLevel
         case "#":
             guard isLast else {
-                throw TopicTemplateError(
+                throw MQTTError(
                     .misplacedMultiLevelWildcard,
                     "'#' must be the last level of topic template '\(template)' (it is level \(position))")
             }
@@ -64,7 +64,7 @@ public struct TopicTemplate: Hashable, Sendable, CustomStringConvertible {
             guard part.first == "{", part.last == "}", part.count >= 2,
                 !name.contains(where: { $0 == "{" || $0 == "}" || $0 == "+" || $0 == "#" })
             else {
-                throw TopicTemplateError(
+                throw MQTTError(
                     .partialLevel,
                     "level \(position) '\(part)' of topic template '\(template)' mixes a placeholder or wildcard with "
                         + "other characters; '{name}', '+' and '#' must fill a whole level")
@@ -72,8 +72,8 @@ public struct TopicTemplate: Hashable, Sendable, CustomStringConvertible {
             guard let first = name.first, first == "_" || (first.isASCII && first.isLetter),
                 name.allSatisfy({ $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) })
             else {
-                throw TopicTemplateError(
-                    .invalidName,
+                throw MQTTError(
+                    .invalidPlaceholder,
                     "placeholder '\(part)' at level \(position) of topic template '\(template)' needs a name of "
                         + "letters, digits and '_' that does not start with a digit")
             }

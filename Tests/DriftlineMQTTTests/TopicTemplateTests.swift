@@ -73,28 +73,28 @@ import Testing
 
     struct Invalid: Sendable, CustomTestStringConvertible {
         var template: String
-        var code: TopicTemplateError.Code
+        var code: MQTTError.Code
         var testDescription: String { template }
     }
 
     @Test(arguments: [
-        Invalid(template: "", code: .empty),
+        Invalid(template: "", code: .emptyTemplate),
         Invalid(template: "plant/dev{id}/x", code: .partialLevel),
         Invalid(template: "plant/{id}x", code: .partialLevel),
         Invalid(template: "plant/a+", code: .partialLevel),
         Invalid(template: "plant/{a{b}}", code: .partialLevel),
         Invalid(template: "plant/{line", code: .partialLevel),
-        Invalid(template: "plant/{}", code: .invalidName),
-        Invalid(template: "plant/{1st}", code: .invalidName),
-        Invalid(template: "plant/{a-b}", code: .invalidName),
-        Invalid(template: "plant/{x}/{x}", code: .duplicateName),
+        Invalid(template: "plant/{}", code: .invalidPlaceholder),
+        Invalid(template: "plant/{1st}", code: .invalidPlaceholder),
+        Invalid(template: "plant/{a-b}", code: .invalidPlaceholder),
+        Invalid(template: "plant/{x}/{x}", code: .duplicatePlaceholder),
         Invalid(template: "plant/#/x", code: .misplacedMultiLevelWildcard),
     ])
     func invalidTemplatesAreRejectedWithTheirReason(_ invalid: Invalid) {
         #expect {
             _ = try TopicTemplate(invalid.template)
         } throws: { error in
-            (error as? TopicTemplateError)?.code == invalid.code
+            (error as? MQTTError)?.code == invalid.code
         }
     }
 }
