@@ -1,17 +1,9 @@
+public import DriftlineCore
+
 /// A source or sink that cannot do its work: a file that will not open, a failed write.
 public struct ConnectorError: Error, CustomStringConvertible, Sendable {
     /// What kind of failure it is.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private let name: String
-        private init(_ name: String) { self.name = name }
-
-        public static let cannotOpen = Code("cannot_open")
-        public static let readFailed = Code("read_failed")
-        public static let writeFailed = Code("write_failed")
-        public static let invalidData = Code("invalid_data")
-
-        public var description: String { name }
-    }
+    public typealias Code = ErrorCode<ConnectorError>
 
     public let code: Code
     public let message: String
@@ -22,4 +14,11 @@ public struct ConnectorError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { message }
+}
+
+extension ErrorCode where Domain == ConnectorError {
+    public static let cannotOpen = Self("cannot_open")
+    public static let readFailed = Self("read_failed")
+    public static let writeFailed = Self("write_failed")
+    public static let invalidData = Self("invalid_data")
 }

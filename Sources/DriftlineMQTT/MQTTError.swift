@@ -1,38 +1,10 @@
+public import DriftlineCore
+
 /// An MQTT source or sink that cannot do its work: bad settings or topic templates, a refused connection, a
 /// publish that failed.
 public struct MQTTError: Error, CustomStringConvertible, Sendable, Equatable {
     /// What kind of failure it is.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private let name: String
-        private init(_ name: String) { self.name = name }
-
-        /// The settings cannot work (empty host, bad port, TLS files missing…).
-        public static let invalidSettings = Code("invalid_settings")
-        /// A subscription filter or publish topic is not valid MQTT.
-        public static let invalidTopic = Code("invalid_topic")
-        /// The broker could not be reached or refused the connection.
-        public static let connectionFailed = Code("connection_failed")
-        /// libmosquitto refused a publish (payload too large, out of memory…).
-        public static let publishFailed = Code("publish_failed")
-        /// Acknowledgements did not arrive in time.
-        public static let timedOut = Code("timed_out")
-        /// The network thread did not finish in time; the client was left running rather than destroyed under it.
-        public static let stopTimedOut = Code("stop_timed_out")
-
-        // A topic template (`TopicTemplate`) that cannot be used:
-        /// The template is empty.
-        public static let emptyTemplate = Code("empty_template")
-        /// A `{name}`, `+` or `#` shares its level with other characters (`dev{id}`, `a+`).
-        public static let partialLevel = Code("partial_level")
-        /// A placeholder name is empty or not an identifier (`{}`, `{1st}`, `{a-b}`).
-        public static let invalidPlaceholder = Code("invalid_placeholder")
-        /// Two placeholders have the same name.
-        public static let duplicatePlaceholder = Code("duplicate_placeholder")
-        /// `#` is not the last level.
-        public static let misplacedMultiLevelWildcard = Code("misplaced_multi_level_wildcard")
-
-        public var description: String { name }
-    }
+    public typealias Code = ErrorCode<MQTTError>
 
     /// The kind of failure.
     public let code: Code
@@ -46,4 +18,31 @@ public struct MQTTError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 
     public var description: String { message }
+}
+
+extension ErrorCode where Domain == MQTTError {
+    /// The settings cannot work (empty host, bad port, TLS files missing…).
+    public static let invalidSettings = Self("invalid_settings")
+    /// A subscription filter or publish topic is not valid MQTT.
+    public static let invalidTopic = Self("invalid_topic")
+    /// The broker could not be reached or refused the connection.
+    public static let connectionFailed = Self("connection_failed")
+    /// libmosquitto refused a publish (payload too large, out of memory…).
+    public static let publishFailed = Self("publish_failed")
+    /// Acknowledgements did not arrive in time.
+    public static let timedOut = Self("timed_out")
+    /// The network thread did not finish in time; the client was left running rather than destroyed under it.
+    public static let stopTimedOut = Self("stop_timed_out")
+
+    // A topic template (`TopicTemplate`) that cannot be used:
+    /// The template is empty.
+    public static let emptyTemplate = Self("empty_template")
+    /// A `{name}`, `+` or `#` shares its level with other characters (`dev{id}`, `a+`).
+    public static let partialLevel = Self("partial_level")
+    /// A placeholder name is empty or not an identifier (`{}`, `{1st}`, `{a-b}`).
+    public static let invalidPlaceholder = Self("invalid_placeholder")
+    /// Two placeholders have the same name.
+    public static let duplicatePlaceholder = Self("duplicate_placeholder")
+    /// `#` is not the last level.
+    public static let misplacedMultiLevelWildcard = Self("misplaced_multi_level_wildcard")
 }

@@ -1,19 +1,9 @@
+public import DriftlineCore
+
 /// A test broker that cannot be started.
 public struct BrokerError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The kind of problem; new codes may be added.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private let name: String
-
-        private init(_ name: String) { self.name = name }
-
-        /// The broker program is not installed.
-        public static let notInstalled = Code("notInstalled")
-        /// The broker could not be launched, or exited or stayed unreachable after launch.
-        public static let startFailed = Code("startFailed")
-
-        /// The code's name.
-        public var description: String { name }
-    }
+    public typealias Code = ErrorCode<BrokerError>
 
     /// The kind of problem.
     public var code: Code
@@ -28,4 +18,11 @@ public struct BrokerError: Error, Equatable, Sendable, CustomStringConvertible {
 
     /// The message, for printing.
     public var description: String { message }
+}
+
+extension ErrorCode where Domain == BrokerError {
+    /// The broker program is not installed.
+    public static let notInstalled = Self("notInstalled")
+    /// The broker could not be launched, or exited or stayed unreachable after launch.
+    public static let startFailed = Self("startFailed")
 }

@@ -1,21 +1,9 @@
+public import DriftlineCore
+
 /// Why a telemetry scenario or a drift description cannot be used.
 public struct ScenarioError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The kind of problem; new codes may be added.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private let name: String
-
-        private init(_ name: String) { self.name = name }
-
-        /// A `--drift` text does not follow `KIND:ARGS@START[..END][/line=LINE]`.
-        public static let invalidDriftSyntax = Code("invalidDriftSyntax")
-        /// A drift names a feature, category or line the scenario does not have.
-        public static let unknownName = Code("unknownName")
-        /// A scenario parameter is out of its range (a rate of zero, proportions that do not add up, …).
-        public static let invalidParameter = Code("invalidParameter")
-
-        /// The code's name.
-        public var description: String { name }
-    }
+    public typealias Code = ErrorCode<ScenarioError>
 
     /// The kind of problem.
     public var code: Code
@@ -30,4 +18,13 @@ public struct ScenarioError: Error, Equatable, Sendable, CustomStringConvertible
 
     /// The message, for printing.
     public var description: String { message }
+}
+
+extension ErrorCode where Domain == ScenarioError {
+    /// A `--drift` text does not follow `KIND:ARGS@START[..END][/line=LINE]`.
+    public static let invalidDriftSyntax = Self("invalidDriftSyntax")
+    /// A drift names a feature, category or line the scenario does not have.
+    public static let unknownName = Self("unknownName")
+    /// A scenario parameter is out of its range (a rate of zero, proportions that do not add up, …).
+    public static let invalidParameter = Self("invalidParameter")
 }

@@ -1,22 +1,9 @@
+public import DriftlineCore
+
 /// Why reference or test data could not be read.
 public struct ReferenceDataError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The kind of problem, stable across releases; new codes may be added.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        /// The code's stable name, as printed in messages.
-        public let name: String
-
-        private init(_ name: String) { self.name = name }
-
-        /// The description of the code, its stable name.
-        public var description: String { name }
-
-        /// The file could not be opened or read.
-        public static let unreadableFile = Code("unreadable_file")
-        /// A line or row that is not valid data (bad JSON, not an object, wrong field count).
-        public static let malformedRow = Code("malformed_row")
-        /// A file whose format cannot be told from its name.
-        public static let unknownFormat = Code("unknown_format")
-    }
+    public typealias Code = ErrorCode<ReferenceDataError>
 
     /// The kind of problem.
     public var code: Code
@@ -40,4 +27,13 @@ public struct ReferenceDataError: Error, Equatable, Sendable, CustomStringConver
         if let line { return "\(file):\(line): \(message)" }
         return "\(file): \(message)"
     }
+}
+
+extension ErrorCode where Domain == ReferenceDataError {
+    /// The file could not be opened or read.
+    public static let unreadableFile = Self("unreadable_file")
+    /// A line or row that is not valid data (bad JSON, not an object, wrong field count).
+    public static let malformedRow = Self("malformed_row")
+    /// A file whose format cannot be told from its name.
+    public static let unknownFormat = Self("unknown_format")
 }

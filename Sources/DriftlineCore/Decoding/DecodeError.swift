@@ -2,29 +2,7 @@
 /// with this reason.
 public struct DecodeError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The kind of failure, stable for counting and routing.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private let name: String
-
-        private init(_ name: String) { self.name = name }
-
-        /// The payload is not valid JSON.
-        public static let invalidJSON = Code("invalidJSON")
-        /// The payload is valid JSON but its top-level value is not an object.
-        public static let notAnObject = Code("notAnObject")
-        /// A role the event's kind requires is absent (or `null`).
-        public static let missingRole = Code("missingRole")
-        /// A role holds a value of the wrong JSON type.
-        public static let wrongType = Code("wrongType")
-        /// The timestamp is neither RFC 3339 nor integer epoch milliseconds.
-        public static let invalidTimestamp = Code("invalidTimestamp")
-        /// The payload is larger than the decoder's `maxPayloadBytes`.
-        public static let oversize = Code("oversize")
-        /// The `type` role names no known event kind.
-        public static let unknownKind = Code("unknownKind")
-
-        /// The code's name.
-        public var description: String { name }
-    }
+    public typealias Code = ErrorCode<DecodeError>
 
     /// The kind of failure.
     public var code: Code
@@ -39,4 +17,21 @@ public struct DecodeError: Error, Equatable, Sendable, CustomStringConvertible {
 
     /// `code: message`.
     public var description: String { "\(code): \(message)" }
+}
+
+extension ErrorCode where Domain == DecodeError {
+    /// The payload is not valid JSON.
+    public static let invalidJSON = Self("invalidJSON")
+    /// The payload is valid JSON but its top-level value is not an object.
+    public static let notAnObject = Self("notAnObject")
+    /// A role the event's kind requires is absent (or `null`).
+    public static let missingRole = Self("missingRole")
+    /// A role holds a value of the wrong JSON type.
+    public static let wrongType = Self("wrongType")
+    /// The timestamp is neither RFC 3339 nor integer epoch milliseconds.
+    public static let invalidTimestamp = Self("invalidTimestamp")
+    /// The payload is larger than the decoder's `maxPayloadBytes`.
+    public static let oversize = Self("oversize")
+    /// The `type` role names no known event kind.
+    public static let unknownKind = Self("unknownKind")
 }

@@ -1,23 +1,7 @@
 /// Why a `FieldMapping` cannot be compiled into an `EventDecoder`.
 public struct MappingError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The kind of mapping mistake.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private let name: String
-
-        private init(_ name: String) { self.name = name }
-
-        /// A JSON Pointer is not valid RFC 6901 (no leading `/`, or `~` not followed by `0`/`1`).
-        public static let invalidPointer = Code("invalidPointer")
-        /// A constant cannot stand for its role (e.g. a non-numeric `score`, an unknown `type`).
-        public static let invalidConstant = Code("invalidConstant")
-        /// A source kind that the role cannot take (e.g. `recordTime` for `model`).
-        public static let unsupportedSource = Code("unsupportedSource")
-        /// A segment field names a dimension that is not among `segmentDimensions`.
-        public static let unknownDimension = Code("unknownDimension")
-
-        /// The code's name.
-        public var description: String { name }
-    }
+    public typealias Code = ErrorCode<MappingError>
 
     /// The kind of mistake.
     public var code: Code
@@ -32,4 +16,15 @@ public struct MappingError: Error, Equatable, Sendable, CustomStringConvertible 
 
     /// `code: message`.
     public var description: String { "\(code): \(message)" }
+}
+
+extension ErrorCode where Domain == MappingError {
+    /// A JSON Pointer is not valid RFC 6901 (no leading `/`, or `~` not followed by `0`/`1`).
+    public static let invalidPointer = Self("invalidPointer")
+    /// A constant cannot stand for its role (e.g. a non-numeric `score`, an unknown `type`).
+    public static let invalidConstant = Self("invalidConstant")
+    /// A source kind that the role cannot take (e.g. `recordTime` for `model`).
+    public static let unsupportedSource = Self("unsupportedSource")
+    /// A segment field names a dimension that is not among `segmentDimensions`.
+    public static let unknownDimension = Self("unknownDimension")
 }

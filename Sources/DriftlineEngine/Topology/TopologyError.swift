@@ -1,3 +1,5 @@
+public import DriftlineCore
+
 /// Everything wrong with a topology or engine file, found in one pass.
 ///
 /// Each problem is a `Diagnostic` that names the file, line and column it is about;
@@ -6,43 +8,7 @@
 /// `message` are those of the first problem, in file order.
 public struct TopologyError: Error, CustomStringConvertible, Sendable {
     /// What kind of problem a diagnostic reports.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        /// The code's stable name, e.g. `unknown_key`.
-        public let rawValue: String
-
-        /// A code with the given stable name.
-        public init(_ rawValue: String) {
-            self.rawValue = rawValue
-        }
-
-        /// The code's stable name.
-        public var description: String { rawValue }
-
-        /// The file could not be read.
-        public static let unreadableFile = Code("unreadable_file")
-        /// The file is not well-formed YAML.
-        public static let syntax = Code("syntax")
-        /// A mapping names the same key twice.
-        public static let duplicateKey = Code("duplicate_key")
-        /// A key the schema does not know.
-        public static let unknownKey = Code("unknown_key")
-        /// A required key is absent.
-        public static let missingKey = Code("missing_key")
-        /// A value of the wrong shape: a mapping where a list belongs, a word where a number belongs.
-        public static let wrongType = Code("wrong_type")
-        /// A value of the right shape but outside what is allowed (range, one of a set of words).
-        public static let invalidValue = Code("invalid_value")
-        /// A duration that is not a number and a unit.
-        public static let invalidDuration = Code("invalid_duration")
-        /// A field-mapping pointer that is not an RFC 6901 JSON Pointer.
-        public static let invalidPointer = Code("invalid_pointer")
-        /// Two sources, rules or keys with the same name.
-        public static let duplicateName = Code("duplicate_name")
-        /// A feature the schema reserves for later (Kafka and MQTT sources).
-        public static let unsupported = Code("unsupported")
-        /// Settings that are each valid but contradict one another (`hop` longer than `size`).
-        public static let inconsistent = Code("inconsistent")
-    }
+    public typealias Code = ErrorCode<TopologyError>
 
     /// One problem at one place in a file.
     public struct Diagnostic: Equatable, Sendable, CustomStringConvertible {
@@ -100,4 +66,31 @@ public struct TopologyError: Error, CustomStringConvertible, Sendable {
     public var description: String {
         diagnostics.map(\.description).joined(separator: "\n")
     }
+}
+
+extension ErrorCode where Domain == TopologyError {
+    /// The file could not be read.
+    public static let unreadableFile = Self("unreadable_file")
+    /// The file is not well-formed YAML.
+    public static let syntax = Self("syntax")
+    /// A mapping names the same key twice.
+    public static let duplicateKey = Self("duplicate_key")
+    /// A key the schema does not know.
+    public static let unknownKey = Self("unknown_key")
+    /// A required key is absent.
+    public static let missingKey = Self("missing_key")
+    /// A value of the wrong shape: a mapping where a list belongs, a word where a number belongs.
+    public static let wrongType = Self("wrong_type")
+    /// A value of the right shape but outside what is allowed (range, one of a set of words).
+    public static let invalidValue = Self("invalid_value")
+    /// A duration that is not a number and a unit.
+    public static let invalidDuration = Self("invalid_duration")
+    /// A field-mapping pointer that is not an RFC 6901 JSON Pointer.
+    public static let invalidPointer = Self("invalid_pointer")
+    /// Two sources, rules or keys with the same name.
+    public static let duplicateName = Self("duplicate_name")
+    /// A feature the schema reserves for later (Kafka and MQTT sources).
+    public static let unsupported = Self("unsupported")
+    /// Settings that are each valid but contradict one another (`hop` longer than `size`).
+    public static let inconsistent = Self("inconsistent")
 }
