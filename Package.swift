@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         // Pure and deterministic: events, decoding, windows, operators, baselines, rules. No I/O, no clocks.
@@ -29,7 +30,10 @@ let package = Package(
         // NDJSON files, stdin/stdout and the dead-letter writer.
         .target(
             name: "DriftlineConnectors",
-            dependencies: ["DriftlineCore", .product(name: "CSV", package: "CSV.swift")]
+            dependencies: [
+                "DriftlineCore", .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
         ),
         // System libraries, wrapped like GRDB wraps SQLite: imported with `internal import` only.
         .systemLibrary(
@@ -47,7 +51,7 @@ let package = Package(
             name: "DriftlineEngine",
             dependencies: [
                 "DriftlineCore", "DriftlineConnectors", "DriftlineKafka", "DriftlineMQTT",
-                .product(name: "Yams", package: "Yams"),
+                .product(name: "Yams", package: "Yams"), .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         // Seeded event generators with drift injection, for tests, the demo and load tests.

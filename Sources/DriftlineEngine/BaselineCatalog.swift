@@ -1,6 +1,7 @@
 import DriftlineConnectors
 public import DriftlineCore
 import Foundation
+import SystemPackage
 
 /// Loads the baselines a topology names: files, or directories of `*.json` baseline files.
 public enum BaselineCatalog {
@@ -16,7 +17,7 @@ public enum BaselineCatalog {
             let files: [String]
             if isDirectory.boolValue {
                 files = try FileManager.default.contentsOfDirectory(atPath: path)
-                    .filter { $0.hasSuffix(".json") }.sorted().map { (path as NSString).appendingPathComponent($0) }
+                    .filter { $0.hasSuffix(".json") }.sorted().map { FilePath(path).appending($0).string }
             } else {
                 files = [path]
             }

@@ -32,6 +32,13 @@ import Testing
         #expect(topology.rules == RuleSpec.defaults)
     }
 
+    /// Inline labels need no wait: `labels.wait: 0s` is valid, as `replay --label-wait 0s` is.
+    @Test func aZeroLabelWaitIsAccepted() throws {
+        let topology = try loadTopology(Self.minimal + "\nlabels: {wait: 0s}")
+        #expect(topology.labels.waitMs == 0)
+        #expect(topology.processorSettings.labelWait == 0)
+    }
+
     @Test func everySchemaFeatureParsesToItsValue() throws {
         let topology = try loadTopology(
             """

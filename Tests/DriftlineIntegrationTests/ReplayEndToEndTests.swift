@@ -69,6 +69,34 @@ import Testing
         #expect(try work.lines("dead.ndjson").isEmpty)
     }
 
+    /// Output files named by one character have no directory part to split off; they crashed the writer once.
+    @Test func oneCharacterFileNamesAreWrittenInTheWorkingDirectory() throws {
+        let work = try Workspace()
+        try work.run("driftline-loadgen", ["reference", "--seed", "6", "--rows", "2000", "--out", "r.ndjson"])
+        try work.run(
+            "driftline-loadgen", ["events", "--seed", "7", "--start", Self.start, "--duration", "10m", "--out", "e"])
+        try work.run(
+            "driftline",
+            [
+                "baseline", "build", "--model", "weld-defect-cls", "--version", "3.2.0", "--reference", "r.ndjson",
+                "--out", "b",
+            ])
+        try work.run(
+            "driftline",
+            [
+                "replay", "--baseline", "b", "--window", "5m", "--input", "e", "--results", "w", "--alerts", "a",
+                "--dead-letter", "d",
+            ])
+        // Ten minutes of events make two whole-model windows (revised as their labels arrive).
+        let starts = try work.objects("w").filter { $0["revision"] as? Int == 0 }.map {
+            ($0["window"] as! [String: String])["start"]!
+        }
+        #expect(starts == ["2026-11-26T00:00:00.000Z", "2026-11-26T00:05:00.000Z"])
+        let baseline = try JSONSerialization.jsonObject(with: Data(contentsOf: work.url("b"))) as! [String: Any]
+        #expect(baseline["model"] as? String == "weld-defect-cls")
+        #expect(try work.lines("d").isEmpty)
+    }
+
     @Test func windowCountsAndPSIMatchAnIndependentRecount() throws {
         let work = try Workspace()
         try work.run("driftline-loadgen", ["reference", "--seed", "4", "--rows", "10000", "--out", "reference.ndjson"])

@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 
 #if canImport(Glibc)
     import Glibc
@@ -19,9 +20,9 @@ public final class RecordWriter {
 
     /// Creates (or truncates) the file at `path`, making its directory if needed.
     public init(path: String) throws(ConnectorError) {
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = FilePath(path).removingLastComponent()
         if !directory.isEmpty {
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try? FileManager.default.createDirectory(atPath: directory.string, withIntermediateDirectories: true)
         }
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else {

@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 import Yams
 
 extension NodeReader {
@@ -16,8 +17,8 @@ extension NodeReader {
 
     /// The directory holding the file at `path`, absolute.
     static func directory(of path: String) -> String {
-        let absolute = normalized(path: path, against: FileManager.default.currentDirectoryPath)
-        return normalized(path: absolute + "/..", against: "/")
+        FilePath(normalized(path: path, against: FileManager.default.currentDirectoryPath)).removingLastComponent()
+            .string
     }
 
     /// The root node of `yaml`'s first document; YAML syntax errors and an empty document become

@@ -1,5 +1,6 @@
 import DriftlineCore
 import Foundation
+import SystemPackage
 import Yams
 
 /// Reads a composed YAML tree against a schema, collecting a diagnostic for every problem
@@ -263,15 +264,6 @@ struct NodeReader {
 
     /// `path` made absolute against `directory`, without `.`, `..` or empty components.
     static func normalized(path: String, against directory: String) -> String {
-        let full = path.hasPrefix("/") ? path : directory + "/" + path
-        var components: [Substring] = []
-        for component in full.split(separator: "/") {
-            switch component {
-            case ".": continue
-            case "..": _ = components.popLast()
-            default: components.append(component)
-            }
-        }
-        return "/" + components.joined(separator: "/")
+        FilePath(directory).pushing(FilePath(path)).lexicallyNormalized().string
     }
 }

@@ -151,7 +151,7 @@ struct TopologyParser {
         guard let labels = reader.fields(node, path: "labels", allowed: ["wait", "max_pending"]) else {
             return settings
         }
-        if let node = labels["wait"], let value = reader.duration(node, path: labels.path("wait"), positive: true) {
+        if let node = labels["wait"], let value = reader.duration(node, path: labels.path("wait"), positive: false) {
             settings.waitMs = value
         }
         if let node = labels["max_pending"], let value = reader.int(node, path: labels.path("max_pending"), minimum: 1)
