@@ -14,27 +14,25 @@ struct FragmentLayout: Sendable {
     let categoryMembers: [[[UInt8]]]
     /// Per categorical feature: the scenario's categories, then those only drift episodes introduce.
     let categoryNames: [[String]]
-    /// `},"prediction":"`
-    let predictionKey = Self.bytes(#"},"prediction":""#)
-    /// The ok and defect classes, escaped.
+    /// `},"prediction":`
+    let predictionKey = Self.bytes(#"},"prediction":"#)
+    /// The ok and defect classes as JSON values: an integer class id as digits, any other name as a string.
     let okClass: [UInt8]
     let defectClass: [UInt8]
-    /// `","score":`
-    let scoreKey = Self.bytes(#"","score":"#)
+    /// `,"score":`
+    let scoreKey = Self.bytes(#","score":"#)
     /// `,"latency_ms":`
     let latencyKey = Self.bytes(#","latency_ms":"#)
-    /// `,"label":"`
-    let inlineLabelKey = Self.bytes(#","label":""#)
-    /// `"}` and a newline, closing a line whose last value is a string.
-    let stringEnd = Self.bytes("\"}\n")
-    /// `}` and a newline, closing a line whose last value is a number.
-    let numberEnd = Self.bytes("}\n")
+    /// `,"label":`
+    let inlineLabelKey = Self.bytes(#","label":"#)
+    /// `}` and a newline, closing a line.
+    let lineEnd = Self.bytes("}\n")
     /// `{"type":"label","model":"M","request_id":"r-` per model.
     let labelPrefix: [[UInt8]]
     /// `","ts":"`
     let tsKey = Self.bytes(#"","ts":""#)
-    /// `","label":"`
-    let labelKey = Self.bytes(#"","label":""#)
+    /// `","label":`
+    let labelKey = Self.bytes(#"","label":"#)
     /// `{"type":"resource","model":"M","version":"V","host":"` per model.
     let resourcePrefix: [[UInt8]]
     /// Escaped host names.
@@ -81,8 +79,8 @@ struct FragmentLayout: Sendable {
                     + Self.bytes("\"")
             }
         }
-        okClass = quoted(scenario.task.okClass)
-        defectClass = quoted(scenario.task.defectClass)
+        okClass = Self.classValue(scenario.task.okClass)
+        defectClass = Self.classValue(scenario.task.defectClass)
         labelPrefix = scenario.models.map {
             Self.bytes(#"{"type":"label","model":""#) + quoted($0.name) + Self.bytes(#"","request_id":"r-"#)
         }
@@ -101,18 +99,25 @@ struct FragmentLayout: Sendable {
             + numericKeys.reduce(0) { $0 + $1.count + number }
             + categoryMembers.reduce(0) { $0 + ($1.map(\.count).max() ?? 0) }
             + predictionKey.count + classes + scoreKey.count + number + latencyKey.count + number
-            + inlineLabelKey.count + classes + stringEnd.count
+            + inlineLabelKey.count + classes + lineEnd.count
         let label =
             (labelPrefix.map(\.count).max() ?? 0) + number + tsKey.count + timestamp + labelKey.count
-            + classes + stringEnd.count
+            + classes + lineEnd.count
         let resource =
             (resourcePrefix.map(\.count).max() ?? 0) + (hosts.map(\.count).max() ?? 0) + tsKey.count
-            + timestamp + cpuKey.count + memKey.count + gpuKey.count + gpuMemKey.count + 4 * number + numberEnd.count
+            + timestamp + cpuKey.count + memKey.count + gpuKey.count + gpuMemKey.count + 4 * number + lineEnd.count
         maxLineBytes = max(inference, label, resource)
     }
 
     private static func bytes(_ text: String) -> [UInt8] {
         Array(text.utf8)
+    }
+
+    /// A class name as a JSON value: an integer class id (`0`, `7`) as its digits, as classifiers
+    /// that emit class ids write it; any other name as a string.
+    static func classValue(_ name: String) -> [UInt8] {
+        if let id = Int64(name), String(id) == name { return bytes(name) }
+        return bytes("\"") + escaped(name) + bytes("\"")
     }
 
     /// The UTF-8 bytes of `text` escaped for the inside of a JSON string.

@@ -218,7 +218,7 @@ public struct TelemetryGenerator: Sequence, IteratorProtocol, Sendable {
             }
             guard output != .referenceRows else {
                 w.byte(UInt8(ascii: "}"))
-                w.bytes(layout.numberEnd)
+                w.bytes(layout.lineEnd)
                 return
             }
             w.bytes(layout.predictionKey)
@@ -230,9 +230,9 @@ public struct TelemetryGenerator: Sequence, IteratorProtocol, Sendable {
             if inlineLabel {
                 w.bytes(layout.inlineLabelKey)
                 w.bytes(isDefect ? layout.defectClass : layout.okClass)
-                w.bytes(layout.stringEnd)
+                w.bytes(layout.lineEnd)
             } else {
-                w.bytes(layout.numberEnd)
+                w.bytes(layout.lineEnd)
             }
         }
         nextInferenceNumber += 1
@@ -252,7 +252,7 @@ public struct TelemetryGenerator: Sequence, IteratorProtocol, Sendable {
             w.timestamp(msOfDay: msOfDay, datePrefix: cachedDatePrefix)
             w.bytes(layout.labelKey)
             w.bytes(label.isDefect ? layout.defectClass : layout.okClass)
-            w.bytes(layout.stringEnd)
+            w.bytes(layout.lineEnd)
         }
         return GeneratedEvent(
             kind: .label, timestampMs: label.timestampMs, modelIndex: label.modelIndex,
@@ -288,7 +288,7 @@ public struct TelemetryGenerator: Sequence, IteratorProtocol, Sendable {
             w.fixed(gpu, decimals: 1)
             w.bytes(layout.gpuMemKey)
             w.fixed(gpuMem, decimals: 1)
-            w.bytes(layout.numberEnd)
+            w.bytes(layout.lineEnd)
         }
         return GeneratedEvent(kind: .resource, timestampMs: timestamp, modelIndex: model, hostIndex: host)
     }

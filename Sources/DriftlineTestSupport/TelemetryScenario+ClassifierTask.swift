@@ -5,6 +5,9 @@ extension TelemetryScenario {
     /// probability `offlineAccuracy` (or a drift's lowered accuracy). `score`, the probability of the
     /// predicted class, is uniform in [0.75, 1) for a right prediction and in [0.5, 0.8) for a
     /// wrong one.
+    ///
+    /// A class name that is an integer (`"0"`, `"1"`) is written as a JSON integer, as models that
+    /// emit class ids write it.
     public struct ClassifierTask: Sendable, Equatable {
         /// The negative class.
         public var okClass: String

@@ -29,6 +29,14 @@ struct BaselineCommand: ParsableCommand {
         var binning: Baseline.Binning.Method = .quantile
         @Option(help: "The single-inference latency budget in milliseconds.")
         var latencyBudgetMs: Double = 100
+        @Option(
+            help: """
+                What the model predicts: classification or regression. Default: from the test set \
+                (integers, text and booleans are class labels; a number with a fraction or an \
+                exponent makes a regressor).
+                """,
+            transform: Build.task)
+        var task: ModelTask?
 
         static func binningMethod(_ text: String) throws -> Baseline.Binning.Method {
             guard let method = Baseline.Binning.Method(rawValue: text) else {
@@ -37,16 +45,37 @@ struct BaselineCommand: ParsableCommand {
             return method
         }
 
+        static func task(_ text: String) throws -> ModelTask {
+            guard let task = ModelTask(rawValue: text) else {
+                throw ValidationError("--task: '\(text)' is not one of classification, regression")
+            }
+            return task
+        }
+
         func run() throws {
             let baseline = try BaselineFiles.build(
                 model: model, version: version, reference: URL(fileURLWithPath: reference),
                 test: test.map { URL(fileURLWithPath: $0) }, binCount: bins, binning: binning,
-                latencyBudgetMs: latencyBudgetMs)
+                latencyBudgetMs: latencyBudgetMs, task: task)
             try BaselineFiles.save(baseline, to: URL(fileURLWithPath: out))
             print(
                 "\(out): \(model) \(version) — \(baseline.features.count) features from "
-                    + "\(baseline.createdFrom.referenceRows) reference rows, "
-                    + "offline accuracy \(baseline.offline?.accuracy.map { String($0) } ?? "n/a")")
+                    + "\(baseline.createdFrom.referenceRows) reference rows")
+            switch (baseline.task, baseline.offline) {
+            case (let task?, let offline?):
+                print("\(task.rawValue): \(baseline.taskBasis ?? "")")
+                if let accuracy = offline.accuracy {
+                    print("offline accuracy \(accuracy)")
+                } else if let regression = offline.regression {
+                    print("offline MAE \(regression.mae), RMSE \(regression.rmse)")
+                }
+            case (let task?, nil):
+                print("\(task.rawValue) (task given); no test set, so no offline metrics")
+            case (nil, _):
+                print(
+                    "no test set and no --task: the task is not recorded, and the engine takes it from the first prediction"
+                )
+            }
         }
     }
 }

@@ -49,7 +49,8 @@ import Testing
     @Test func csvFieldNamesAndExclusions() throws {
         let reader = ReferenceDataReader(predictionField: "yhat", labelField: "y", excludedFields: ["id"])
         let rows = try rows(csv: "id,x,y,yhat\nr1,1,2,2.5\n", reader: reader)
-        #expect(rows == [ReferenceRow(features: ["x": .number(1)], prediction: .number(2.5), label: .number(2))])
+        // Cells that are integers stay integers (class ids as predictions and labels).
+        #expect(rows == [ReferenceRow(features: ["x": .integer(1)], prediction: .number(2.5), label: .integer(2))])
     }
 
     @Test func csvRowWithWrongFieldCountNamesItsLine() {
@@ -67,7 +68,7 @@ import Testing
             {"type":"inference","model":"m","features":{"temp_c":412.5,"material":"S355","ok":true,"gap":null},"prediction":"defect","label":"ok"}
 
             {"type":"label","model":"m","request_id":"r1","label":"defect"}
-            {"temp_c":3,"material":"S235","prediction":1,"label":0}
+            {"temp_c":3,"material":"S235","prediction":1,"label":0,"score":1e0,"big":12345678901234,"half":0.5}
             """
         let rows = try rows(ndjson: ndjson)
         #expect(rows.count == 2)
@@ -81,8 +82,10 @@ import Testing
         #expect(
             rows[1]
                 == ReferenceRow(
-                    features: ["temp_c": .number(3), "material": .text("S235")], prediction: .number(1),
-                    label: .number(0)))
+                    features: [
+                        "temp_c": .integer(3), "material": .text("S235"), "score": .number(1),
+                        "big": .integer(12_345_678_901_234), "half": .number(0.5),
+                    ], prediction: .integer(1), label: .integer(0)))
     }
 
     @Test(arguments: [
@@ -110,8 +113,8 @@ import Testing
         try ReferenceDataReader().read(jsonl) { fromJSONL.append($0) }
         #expect(
             fromCSV == [
-                ReferenceRow(features: ["x": .number(1), "g": .text("a")]),
-                ReferenceRow(features: ["x": .number(2), "g": .text("b")]),
+                ReferenceRow(features: ["x": .integer(1), "g": .text("a")]),
+                ReferenceRow(features: ["x": .integer(2), "g": .text("b")]),
             ])
         #expect(fromJSONL == fromCSV)
         let unknown = failure {

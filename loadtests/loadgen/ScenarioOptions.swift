@@ -22,6 +22,9 @@ struct ScenarioOptions: ParsableArguments {
     @Option(help: "Model version.")
     var modelVersion = "3.2.0"
 
+    @Option(help: "The classifier's two classes, negative first; integers are written as JSON integers (0,1).")
+    var classes = "ok,defect"
+
     /// The default scenario with these options applied (length and drift are up to the caller).
     func scenario() throws -> TelemetryScenario {
         guard let startMs = Timestamp.parse(start) else {
@@ -32,6 +35,12 @@ struct ScenarioOptions: ParsableArguments {
         scenario.eventsPerSecond = rate
         scenario.segments = TelemetryScenario.Segments(lineCount: lines, devicesPerLine: devices)
         scenario.models = [TelemetryScenario.Model(name: model, version: modelVersion)]
+        let names = classes.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard names.count == 2, names.allSatisfy({ !$0.isEmpty }), names[0] != names[1] else {
+            throw ValidationError("--classes '\(classes)' must name two different classes, e.g. ok,defect or 0,1")
+        }
+        scenario.task.okClass = names[0]
+        scenario.task.defectClass = names[1]
         return scenario
     }
 }

@@ -19,7 +19,7 @@ public enum BaselineFiles {
     public static func build(
         model: String, version: String, reference: URL, test: URL?, binCount: Int = 10,
         binning: Baseline.Binning.Method = .quantile, latencyBudgetMs: Double? = nil,
-        task: BaselineBuilder.Task? = nil, reader: ReferenceDataReader = ReferenceDataReader()
+        task: ModelTask? = nil, reader: ReferenceDataReader = ReferenceDataReader()
     ) throws -> Baseline {
         var builder = BaselineBuilder(model: model, version: version, binCount: binCount, binning: binning, task: task)
         try reader.read(reference) { builder.addReference($0.features) }

@@ -10,8 +10,10 @@ public import Foundation
 /// `"resource"`) are skipped. JSON booleans become the categories
 /// `"true"` / `"false"`; `null` is missing.
 ///
-/// CSV files have a header row naming the columns; a cell that parses as a number is a number, an
-/// empty cell is missing, anything else is a category. Blanks around cells are trimmed.
+/// CSV files have a header row naming the columns; a cell that parses as an integer is an integer,
+/// one that parses as another number is a number, an empty cell is missing, anything else is a
+/// category. Blanks around cells are trimmed. (Integers are kept apart: as predictions and labels
+/// they are class ids.)
 public struct ReferenceDataReader: Sendable {
     /// A file format the reader understands.
     public enum Format: String, Equatable, Sendable, CaseIterable {
@@ -167,9 +169,14 @@ public struct ReferenceDataReader: Sendable {
         case let text as String:
             return .text(text)
         case let number as NSNumber:
-            // JSONSerialization hands booleans over as NSNumbers of Objective-C type "c" (char).
-            if String(cString: number.objCType) == "c" { return .text(number.boolValue ? "true" : "false") }
-            return .number(number.doubleValue)
+            // JSONSerialization hands booleans over as NSNumbers of Objective-C type "c" (char), numbers
+            // written with a fraction or an exponent as "d" (double), and integers as integer types.
+            switch String(cString: number.objCType) {
+            case "c": return .text(number.boolValue ? "true" : "false")
+            case "d", "f": return .number(number.doubleValue)
+            case "Q" where number.uint64Value > UInt64(Int64.max): return .number(number.doubleValue)
+            default: return .integer(number.int64Value)
+            }
         default:
             throw fail("field \"\(field)\" holds an object or array, which is not a value; exclude the field")
         }
@@ -178,6 +185,7 @@ public struct ReferenceDataReader: Sendable {
     private static func value(ofCell cell: String) -> ReferenceValue {
         let trimmed = cell.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty { return .missing }
+        if let integer = Int64(trimmed) { return .integer(integer) }
         if let number = Double(trimmed) { return .number(number) }
         return .text(trimmed)
     }

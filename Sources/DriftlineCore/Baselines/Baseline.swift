@@ -53,6 +53,11 @@ public struct Baseline: Codable, Equatable, Sendable {
     public var model: String
     /// The model version the baseline belongs to.
     public var version: String
+    /// What the version predicts; `nil` when no test set was profiled and none was given. Files
+    /// written before the task was recorded take it from their offline metrics.
+    public var task: ModelTask?
+    /// Why the task was chosen, in words ("2 classes {0, 1} from 12,500 integer labels").
+    public var taskBasis: String?
     /// One profile per input feature, sorted by name.
     public var features: [FeatureProfile]
     /// The version's quality on its test set; `nil` when no test set was given.
@@ -66,11 +71,13 @@ public struct Baseline: Codable, Equatable, Sendable {
 
     /// A baseline from its parts; `validate()` checks them.
     public init(
-        model: String, version: String, features: [FeatureProfile], offline: OfflineMetrics?, latencyBudgetMs: Double?,
-        binning: Binning, createdFrom: Provenance
+        model: String, version: String, task: ModelTask? = nil, taskBasis: String? = nil, features: [FeatureProfile],
+        offline: OfflineMetrics?, latencyBudgetMs: Double?, binning: Binning, createdFrom: Provenance
     ) {
         self.model = model
         self.version = version
+        self.task = task ?? offline.map { $0.classification != nil ? .classification : .regression }
+        self.taskBasis = taskBasis
         self.features = features
         self.offline = offline
         self.latencyBudgetMs = latencyBudgetMs
@@ -100,6 +107,9 @@ public struct Baseline: Codable, Equatable, Sendable {
             }
         }
         try offline?.validate()
+        if let offline, let task, (offline.classification != nil) != (task == .classification) {
+            throw BaselineError(.invalidBaseline, "task \(task.rawValue) contradicts the offline metrics")
+        }
         if let latencyBudgetMs, !(latencyBudgetMs.isFinite && latencyBudgetMs > 0) {
             throw BaselineError(.invalidBaseline, "latency_budget_ms must be a positive number, not \(latencyBudgetMs)")
         }
@@ -114,6 +124,8 @@ public struct Baseline: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case model
         case version
+        case task
+        case taskBasis = "task_basis"
         case features
         case offline
         case latencyBudgetMs = "latency_budget_ms"
@@ -130,17 +142,23 @@ public struct Baseline: Codable, Equatable, Sendable {
         version = try container.decode(String.self, forKey: .version)
         features = try container.decode([FeatureProfile].self, forKey: .features)
         offline = try container.decodeIfPresent(OfflineMetrics.self, forKey: .offline)
+        task =
+            try container.decodeIfPresent(ModelTask.self, forKey: .task)
+            ?? offline.map { $0.classification != nil ? .classification : .regression }
+        taskBasis = try container.decodeIfPresent(String.self, forKey: .taskBasis)
         latencyBudgetMs = try container.decodeIfPresent(Double.self, forKey: .latencyBudgetMs)
         binning = try container.decode(Binning.self, forKey: .binning)
         createdFrom = try container.decode(Provenance.self, forKey: .createdFrom)
         try validate()
     }
 
-    /// Encodes the baseline, writing `offline` and `latency_budget_ms` as `null` when absent.
+    /// Encodes the baseline, writing `task`, `offline` and `latency_budget_ms` as `null` when absent.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(model, forKey: .model)
         try container.encode(version, forKey: .version)
+        try container.encode(task, forKey: .task)
+        try container.encodeIfPresent(taskBasis, forKey: .taskBasis)
         try container.encode(features, forKey: .features)
         try container.encode(offline, forKey: .offline)
         try container.encode(latencyBudgetMs, forKey: .latencyBudgetMs)

@@ -4,14 +4,6 @@
 /// is an error. Non-finite numbers and missing values are left out of the bins and counted in the
 /// feature's missing rate, as are rows that lack the feature.
 public struct BaselineBuilder: Sendable {
-    /// What the model predicts.
-    public enum Task: String, Equatable, Sendable, CaseIterable {
-        /// Class labels (text, or numbers standing for classes).
-        case classification
-        /// Numbers.
-        case regression
-    }
-
     /// The bin counts the builder accepts.
     public static let binCountRange = 2...1000
 
@@ -25,7 +17,7 @@ public struct BaselineBuilder: Sendable {
     private let binCount: Int
     private let binning: Baseline.Binning.Method
     private let maxCategories: Int
-    private let task: Task?
+    private let task: ModelTask?
     private var columns: [String: Column] = [:]
     private var referenceRows = 0
     private var testRows: [(prediction: ReferenceValue, label: ReferenceValue)] = []
@@ -37,11 +29,12 @@ public struct BaselineBuilder: Sendable {
     ///   - binning: where numeric edges go.
     ///   - maxCategories: the most categories a categorical feature keeps; the rarest beyond it
     ///     (ties broken by name) go to "other".
-    ///   - task: what the model predicts; `nil` infers it from the test data: any text makes it a
-    ///     classifier, numbers only a regressor (pass `.classification` for numeric class ids).
+    ///   - task: what the model predicts; `nil` infers it from the test data as the contract reads
+    ///     values: text, integers and booleans are class labels, and any prediction or label with a
+    ///     fraction or an exponent makes the model a regressor.
     public init(
         model: String, version: String, binCount: Int = 10, binning: Baseline.Binning.Method = .quantile,
-        maxCategories: Int = 100, task: Task? = nil
+        maxCategories: Int = 100, task: ModelTask? = nil
     ) {
         self.model = model
         self.version = version
@@ -58,8 +51,8 @@ public struct BaselineBuilder: Sendable {
             switch value {
             case .missing:
                 continue
-            case .number(let number):
-                guard number.isFinite else { continue }
+            case .integer, .number:
+                guard let number = value.numeric, number.isFinite else { continue }
                 columns[name, default: Column()].numbers.append(number)
             case .text(let text):
                 columns[name, default: Column()].categoryCounts[text, default: 0] += 1
@@ -93,9 +86,10 @@ public struct BaselineBuilder: Sendable {
             throw BaselineError(.noValues, "the reference data has no rows")
         }
         let features = try columns.keys.sorted().map { name in try profile(name, columns[name]!) }
-        let (offline, scored) = try offlineMetrics()
+        let (offline, scored, choice) = try offlineMetrics()
         let baseline = Baseline(
-            model: model, version: version, features: features, offline: offline, latencyBudgetMs: latencyBudgetMs,
+            model: model, version: version, task: choice?.task ?? task, taskBasis: choice?.basis, features: features,
+            offline: offline, latencyBudgetMs: latencyBudgetMs,
             binning: Baseline.Binning(method: binning, binCount: binCount),
             createdFrom: Baseline.Provenance(referenceRows: referenceRows, testRows: scored))
         try baseline.validate()
@@ -149,29 +143,43 @@ public struct BaselineBuilder: Sendable {
             missingRate: missingRate)
     }
 
-    /// The offline metrics of the scored test rows and how many rows were scored.
-    private func offlineMetrics() throws -> (OfflineMetrics?, Int) {
-        guard !testRows.isEmpty else { return (nil, 0) }
+    /// The task chosen for the test rows and, in words, why.
+    private struct TaskChoice {
+        var task: ModelTask
+        var basis: String
+    }
+
+    /// The offline metrics of the scored test rows, how many rows were scored, and the task chosen.
+    private func offlineMetrics() throws -> (OfflineMetrics?, Int, TaskChoice?) {
+        guard !testRows.isEmpty else { return (nil, 0, nil) }
         let scored = testRows.filter { $0.prediction != .missing && $0.label != .missing }
         guard !scored.isEmpty else {
             throw BaselineError(.noValues, "no test row has both a prediction and a label")
         }
-        let isText: (ReferenceValue) -> Bool = { if case .text = $0 { true } else { false } }
-        let task =
-            task ?? (scored.contains { isText($0.prediction) || isText($0.label) } ? .classification : .regression)
-        switch task {
+        switch try chooseTask(scored) {
         case .classification:
-            let classes = Set(scored.flatMap { [$0.prediction.className!, $0.label.className!] }).sorted()
-            let ids = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
+            var classes = Array(Set(scored.flatMap { [$0.prediction.className!, $0.label.className!] }))
+            // Integer class ids in numeric order (0, 1, …, 10), other names in text order.
+            let ids = classes.compactMap { Int64($0) }
+            classes = ids.count == classes.count ? ids.sorted().map(String.init) : classes.sorted()
+            let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
             var tally = ClassificationTally(classCount: classes.count)
             for row in scored {
-                tally.record(predicted: ids[row.prediction.className!]!, actual: ids[row.label.className!]!)
+                tally.record(predicted: index[row.prediction.className!]!, actual: index[row.label.className!]!)
             }
-            return (OfflineMetrics(classes: classes, classification: ClassificationMetrics(tally)!), scored.count)
+            let labels = Set(scored.map { if case .text = $0.label { "text" } else { "integer" } })
+            let shown = classes.count <= 10 ? classes : Array(classes.prefix(9)) + ["…"]
+            let basis =
+                "\(classes.count) classes {\(shown.joined(separator: ", "))} from \(Self.grouped(scored.count)) "
+                + (labels.count == 1 ? "\(labels.first!) labels" : "labels (integers and text)")
+            return (
+                OfflineMetrics(classes: classes, classification: ClassificationMetrics(tally)!), scored.count,
+                TaskChoice(task: .classification, basis: task == nil ? basis : basis + " (task given)")
+            )
         case .regression:
             var tally = RegressionTally()
             for row in scored {
-                guard case .number(let predicted) = row.prediction, case .number(let actual) = row.label,
+                guard let predicted = row.prediction.numeric, let actual = row.label.numeric,
                     predicted.isFinite, actual.isFinite
                 else {
                     throw BaselineError(
@@ -182,7 +190,60 @@ public struct BaselineBuilder: Sendable {
                 }
                 tally.record(predicted: predicted, actual: actual)
             }
-            return (OfflineMetrics(regression: RegressionMetrics(tally)!), scored.count)
+            let example = scored.lazy.flatMap { [$0.prediction, $0.label] }.first {
+                if case .number = $0 { true } else { false }
+            }
+            let basis =
+                task == nil
+                ? "\(Self.grouped(scored.count)) labelled predictions with numbers such as \(example!.numeric!), "
+                    + "written with a fraction or an exponent"
+                : "\(Self.grouped(scored.count)) labelled predictions (task given)"
+            return (
+                OfflineMetrics(regression: RegressionMetrics(tally)!), scored.count,
+                TaskChoice(task: .regression, basis: basis)
+            )
         }
+    }
+
+    /// The given task, checked against the test values, or the one the values imply: integers, text
+    /// and booleans are class labels; a number with a fraction or an exponent makes a regressor.
+    private func chooseTask(_ scored: [(prediction: ReferenceValue, label: ReferenceValue)]) throws -> ModelTask {
+        let values = scored.flatMap { [$0.prediction, $0.label] }
+        let text = values.first { if case .text = $0 { true } else { false } }
+        let fraction = values.first { if case .number = $0 { true } else { false } }
+        switch task {
+        case .classification:
+            if case .number(let number)? = values.first(where: {
+                if case .number(let x) = $0 { x != x.rounded() || !x.isFinite } else { false }
+            }) {
+                throw BaselineError(
+                    .invalidTestData,
+                    "a classifier's predictions and labels are class labels (text, integers or booleans); "
+                        + "found \(number)")
+            }
+            return .classification
+        case .regression:
+            return .regression
+        case nil:
+            if case .text(let name)? = text, case .number(let number)? = fraction {
+                throw BaselineError(
+                    .invalidTestData,
+                    "the test set mixes class labels (e.g. \"\(name)\") with numbers written with a fraction or "
+                        + "an exponent (e.g. \(number)); a model is a classifier or a regressor: "
+                        + "correct the data, or name the task (--task classification|regression)")
+            }
+            return fraction == nil ? .classification : .regression
+        }
+    }
+
+    /// `n` with thousands separated by commas: 12,500.
+    private static func grouped(_ n: Int) -> String {
+        var digits = String(n)
+        var index = digits.endIndex
+        while digits.distance(from: digits.startIndex, to: index) > 3 {
+            index = digits.index(index, offsetBy: -3)
+            digits.insert(",", at: index)
+        }
+        return digits
     }
 }

@@ -467,7 +467,14 @@ public final class EventDecoder {
             case .bool: wrongType()
             }
         case .prediction, .label:
-            let value = value(of: scalar)
+            // The contract's class labels are text, integers and booleans: an integer is kept as its
+            // digits, so class id 1 and class "1" are one class (a regressor reads the digits back).
+            let value: Value
+            if case .number(let number) = scalar, number.isInteger {
+                value = .text(appendText(number.text))
+            } else {
+                value = self.value(of: scalar)
+            }
             if target.role == .prediction { event.prediction = value } else { event.label = value }
         case .score, .latencyMs, .cpuPct, .memMB, .gpuPct, .gpuMemMB:
             let value: Double?
@@ -643,16 +650,7 @@ public final class EventDecoder {
 
     /// The value of an integer number's text, nil when it does not fit 64 bits.
     private func integer(_ number: JSONScanner.Number) -> Int64? {
-        var value: Int64 = 0
-        let negative = number.text.first == UInt8(ascii: "-")
-        for b in number.text.dropFirst(negative ? 1 : 0) {
-            let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
-            let (next, overflow2) = times10.subtractingReportingOverflow(Int64(b &- UInt8(ascii: "0")))
-            if overflow1 || overflow2 { return nil }
-            value = next
-        }
-        if negative { return value }
-        return value == .min ? nil : -value
+        DecimalInteger.parse(number.text)
     }
 
     private func appendBoolean(_ flag: Bool) -> TextSlice {

@@ -237,6 +237,7 @@ public final class DriftProcessor {
             slotCount += 1
         }
         if profile.task == nil, event.prediction != .missing {
+            // A number written with a fraction or an exponent; an integer arrives as text.
             if case .number = event.prediction { profile.task = .regression } else { profile.task = .classification }
         }
         var predictedClass = -1
@@ -244,11 +245,21 @@ public final class DriftProcessor {
         var labelClass = -1
         var labelValue = Double.nan
         if profile.task == .regression {
-            if case .number(let x) = event.prediction { predictedValue = x }
-            if case .number(let x) = event.label { labelValue = x }
+            if let problem = notANumber(event.prediction, "prediction", profile, event)
+                ?? notANumber(event.label, "label", profile, event)
+            {
+                return .rejected(problem)
+            }
+            predictedValue = Self.number(event.prediction, in: event) ?? .nan
+            labelValue = Self.number(event.label, in: event) ?? .nan
         } else {
             predictedClass = profile.classIndex(event.prediction, in: event) ?? -1
             labelClass = profile.classIndex(event.label, in: event) ?? -1
+            if let problem = notAClass(event.prediction, predictedClass, "prediction", profile)
+                ?? notAClass(event.label, labelClass, "label", profile)
+            {
+                return .rejected(problem)
+            }
         }
         let labelled = predictedClass >= 0 ? labelClass >= 0 : !predictedValue.isNaN && !labelValue.isNaN
 
@@ -315,12 +326,17 @@ public final class DriftProcessor {
         var labelValue = Double.nan
         if pending.predictedClass >= 0 {
             labelClass = profile.classIndex(event.label, in: event) ?? -1
-        } else if case .number(let x) = event.label {
-            labelValue = x
+            if let problem = notAClass(event.label, labelClass, "label", profile) {
+                counters.unlabelled += 1  // the inference's one label was unusable
+                return .rejected(problem)
+            }
+        } else if let problem = notANumber(event.label, "label", profile, event) {
+            counters.unlabelled += 1
+            return .rejected(problem)
+        } else {
+            labelValue = Self.number(event.label, in: event) ?? .nan
         }
-        guard labelClass >= 0 || !labelValue.isNaN else {
-            return .rejected("label value does not fit the model's task")
-        }
+        guard labelClass >= 0 || !labelValue.isNaN else { return .rejected("label without a value") }
         var counted = false
         for keyID in keyIDs where keyID >= 0 {
             let key = keys.all[Int(keyID)]
@@ -364,6 +380,36 @@ public final class DriftProcessor {
             return .late("every window of \(Timestamp.format(timestamp)) is past the allowed lateness")
         }
         return .accepted
+    }
+
+    /// Why a classifier cannot take `value` as a class (a number that is not whole), or `nil`.
+    private func notAClass(_ value: Value, _ index: Int, _ role: String, _ profile: ModelProfile) -> String? {
+        guard case .number(let x) = value, index < 0 else { return nil }
+        return "\(role) \(x) is not a class label: \(symbols[profile.model]) \(symbols[profile.version]) is a "
+            + "classifier (\(taskSource(profile))), whose classes are text, integers or booleans"
+    }
+
+    /// A regressor's prediction or label as a number: a number, or the digits of an integer (which
+    /// the decoder keeps as text, as class ids); `nil` for anything else.
+    private static func number(_ value: Value, in event: borrowing Event) -> Double? {
+        switch value {
+        case .number(let x): return x
+        case .text(let slice): return event.withText(slice) { DecimalInteger.parse($0) }.map(Double.init)
+        case .missing: return nil
+        }
+    }
+
+    /// Why a regressor cannot take `value` as a number (text other than an integer's digits), or `nil`.
+    private func notANumber(
+        _ value: Value, _ role: String, _ profile: ModelProfile, _ event: borrowing Event
+    ) -> String? {
+        guard case .text(let slice) = value, Self.number(value, in: event) == nil else { return nil }
+        return "\(role) \"\(event.string(slice))\" is not a number: \(symbols[profile.model]) "
+            + "\(symbols[profile.version]) is a regressor (\(taskSource(profile)))"
+    }
+
+    private func taskSource(_ profile: ModelProfile) -> String {
+        profile.baseline?.task != nil ? "its baseline's task" : "no baseline names its task; its first prediction did"
     }
 
     private func missingDimensionsReason(_ event: Event) -> String {

@@ -6,11 +6,6 @@
 /// missing rate only. Every numeric feature's edges sit in one flat buffer, so binning a value
 /// touches no reference count.
 final class ModelProfile {
-    enum Task {
-        case classification
-        case regression
-    }
-
     /// How one baseline feature is binned.
     private struct Binning {
         /// Offset of the feature's first bin in a window's flat bin counts.
@@ -37,8 +32,10 @@ final class ModelProfile {
     private var slotBySymbol: [Int32] = []
     /// Class names of predictions and labels, the baseline's first.
     let classes = SymbolTable(capacity: 16)
-    /// Decided by the baseline's offline metrics, else by the first prediction seen.
-    var task: Task?
+    /// The baseline's task. A version without one (no baseline, or one built without a test set
+    /// or a given task) takes it from its first prediction: a class label (text, boolean or whole
+    /// number) makes it a classifier, any other number a regressor.
+    var task: ModelTask?
     /// The bytes (`lastClassCount` of them, at most `lastClassCapacity`) and index of the class
     /// text looked up last: predictions mostly repeat a class, which then costs one comparison.
     private let lastClass = UnsafeMutablePointer<UInt8>.allocate(capacity: ModelProfile.lastClassCapacity)
@@ -79,10 +76,8 @@ final class ModelProfile {
         for (slot, name) in featureNames.enumerated() {
             assign(slot: slot, to: symbols.intern(name))
         }
-        if let offline = baseline?.offline {
-            for name in offline.classes { _ = classes.intern(name) }
-            task = offline.classification != nil ? .classification : .regression
-        }
+        for name in baseline?.offline?.classes ?? [] { _ = classes.intern(name) }
+        task = baseline?.task
     }
 
     deinit {
@@ -146,12 +141,18 @@ final class ModelProfile {
         return index
     }
 
-    /// The class index of a prediction or label value, interning new classes.
+    /// The class index of a prediction or label value, interning new classes; `nil` when missing
+    /// or a number that is not whole (which no class id is).
     func classIndex(_ value: Value, in event: borrowing Event) -> Int? {
         switch value {
         case .missing: return nil
         case .text(let slice): return event.withText(slice) { classIndex(text: $0) }
-        case .number(let x): return Int(classes.intern(ReferenceValue.className(of: x)).id)
+        case .number(let x):
+            guard Self.isClassID(x) else { return nil }
+            return Int(classes.intern(ReferenceValue.className(of: x)).id)
         }
     }
+
+    /// Whether a number can stand for a class: whole and finite.
+    static func isClassID(_ x: Double) -> Bool { x.isFinite && x == x.rounded() }
 }

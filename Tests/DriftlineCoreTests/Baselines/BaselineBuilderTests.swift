@@ -138,6 +138,90 @@ import Testing
         #expect(offline.accuracy == 0.5)
     }
 
+    @Test func integerPredictionsAndLabelsMakeABinaryClassifier() throws {
+        var builder = BaselineBuilder(model: "m", version: "1")
+        builder.addReference(["x": .integer(1)])
+        // (prediction, label): (1,1) (0,0) (0,1) (0,0) (1,1): 4 of 5 right.
+        for (prediction, label) in [(1, 1), (0, 0), (0, 1), (0, 0), (1, 1)] {
+            builder.addTest(prediction: .integer(Int64(prediction)), label: .integer(Int64(label)))
+        }
+        let baseline = try builder.build()
+        #expect(baseline.task == .classification)
+        #expect(baseline.taskBasis == "2 classes {0, 1} from 5 integer labels")
+        #expect(baseline.offline?.classes == ["0", "1"])
+        #expect(baseline.offline?.accuracy == 0.8)
+        #expect(baseline.offline?.regression == nil)
+    }
+
+    @Test func classIdsZeroToNineAreTenClassesInNumericOrder() throws {
+        var builder = BaselineBuilder(model: "m", version: "1")
+        builder.addReference(["x": .integer(1)])
+        // Each class c is labelled twice; the prediction is right the first time, c+1 mod 10 the second.
+        for c in 0..<10 {
+            builder.addTest(prediction: .integer(Int64(c)), label: .integer(Int64(c)))
+            builder.addTest(prediction: .integer(Int64((c + 1) % 10)), label: .integer(Int64(c)))
+        }
+        let baseline = try builder.build()
+        #expect(baseline.task == .classification)
+        #expect(baseline.taskBasis == "10 classes {0, 1, 2, 3, 4, 5, 6, 7, 8, 9} from 20 integer labels")
+        let offline = try #require(baseline.offline)
+        #expect(offline.classes == (0..<10).map(String.init))
+        #expect(offline.accuracy == 0.5)
+        // Every class: predicted twice (once right), 2 real → precision 1/2, recall 1/2, support 2.
+        #expect(offline.classification?.perClass.allSatisfy { $0.precision == 0.5 && $0.recall == 0.5 } == true)
+        #expect(offline.classification?.perClass.map(\.support) == Array(repeating: 2, count: 10))
+    }
+
+    @Test func aRegressorWithIntegralTargetsIsARegressorWhenToldSo() throws {
+        var builder = BaselineBuilder(model: "m", version: "1", task: .regression)
+        builder.addReference(["x": .integer(1)])
+        // Errors 1, −2, 0, 3: MAE = 6/4 = 1.5; RMSE = √(14/4) = √3.5.
+        for (prediction, label) in [(11, 10), (18, 20), (30, 30), (43, 40)] {
+            builder.addTest(prediction: .integer(Int64(prediction)), label: .integer(Int64(label)))
+        }
+        let baseline = try builder.build()
+        #expect(baseline.task == .regression)
+        #expect(baseline.taskBasis == "4 labelled predictions (task given)")
+        let regression = try #require(baseline.offline?.regression)
+        #expect(regression.mae == 1.5)
+        #expect(abs(regression.rmse - 3.5.squareRoot()) < 1e-12)
+        #expect(baseline.offline?.accuracy == nil)
+    }
+
+    @Test func oneNumberWithAFractionMakesARegressor() throws {
+        var builder = BaselineBuilder(model: "m", version: "1")
+        builder.addReference(["x": .integer(1)])
+        builder.addTest(prediction: .integer(3), label: .integer(4))
+        builder.addTest(prediction: .number(2.5), label: .integer(2))
+        let baseline = try builder.build()
+        #expect(baseline.task == .regression)
+        #expect(
+            baseline.taskBasis
+                == "2 labelled predictions with numbers such as 2.5, written with a fraction or an exponent")
+        #expect(baseline.offline?.regression?.mae == 0.75)  // errors 1 and 0.5
+    }
+
+    @Test func classLabelsMixedWithFractionsAreRefusedWithBothExamples() {
+        var builder = BaselineBuilder(model: "m", version: "1")
+        builder.addReference(["x": .integer(1)])
+        builder.addTest(prediction: .text("ok"), label: .text("ok"))
+        builder.addTest(prediction: .number(0.73), label: .text("defect"))
+        let error = #expect(throws: BaselineError.self) { try builder.build() }
+        #expect(error?.code == .invalidTestData)
+        #expect(error?.message.contains("mixes class labels (e.g. \"ok\")") == true)
+        #expect(error?.message.contains("(e.g. 0.73)") == true)
+        #expect(error?.message.contains("--task classification|regression") == true)
+    }
+
+    @Test func aClassifierToldSoRefusesAFraction() {
+        var builder = BaselineBuilder(model: "m", version: "1", task: .classification)
+        builder.addReference(["x": .integer(1)])
+        builder.addTest(prediction: .integer(1), label: .number(0.5))
+        let error = #expect(throws: BaselineError.self) { try builder.build() }
+        #expect(error?.code == .invalidTestData)
+        #expect(error?.message.hasSuffix("found 0.5") == true)
+    }
+
     @Test func numericTestDataMakesRegressionMetrics() throws {
         var builder = BaselineBuilder(model: "m", version: "1")
         builder.addReference(["x": .number(1)])

@@ -94,15 +94,17 @@ import Testing
         let event = try harness.decode(
             """
             {"type":"inference","model":42,"version":-7,"ts":1795665300123,"request_id":123,
-             "segment":{"line":3,"device":"d"},"prediction":1,"label":true}
+             "segment":{"line":3,"device":"d"},"prediction":1,"label":true,"score":1}
             """)
         #expect(harness.name(event.model) == "42")
         #expect(harness.name(event.version) == "-7")
         #expect(event.timestamp == 1_795_665_300_123)
         #expect(event.requestID.map(event.string) == "123")
         #expect(event.segment.map(harness.name) == ["3", "d"])
-        #expect(event.prediction == .number(1))
+        // An integer prediction or label is a class id, kept as its digits; other numeric roles stay numbers.
+        #expect(harness.describe(event.prediction, event) == "'1'")
         #expect(harness.describe(event.label, event) == "'true'")
+        #expect(event.score == 1)
     }
 
     @Test func theSameDecoderReusesTheEventWithoutLeftovers() throws {
