@@ -69,6 +69,59 @@ import Testing
         #expect(try work.lines("dead.ndjson").isEmpty)
     }
 
+    /// A binary classifier that emits class ids 0 and 1, as most plant models do: the baseline is a
+    /// classifier's, every window carries online and offline accuracy and their gap, and the
+    /// accuracy rule fires on a decay.
+    @Test func aZeroOneClassifierGetsAccuracyAndTheAccuracyRuleFires() throws {
+        let work = try Workspace()
+        try work.run(
+            "driftline-loadgen",
+            ["reference", "--seed", "8", "--rows", "5000", "--classes", "0,1", "--out", "r.ndjson"])
+        try work.run(
+            "driftline-loadgen", ["test-set", "--seed", "9", "--rows", "4000", "--classes", "0,1", "--out", "t.ndjson"])
+        try work.run(
+            "driftline-loadgen",
+            [
+                "events", "--seed", "10", "--start", Self.start, "--rate", "20", "--duration", "60m", "--classes",
+                "0,1",
+                "--drift", "accuracy:0.7@+30m", "--out", "events.ndjson",
+            ])
+        // The generator writes the classes as JSON integers.
+        let first = try #require(try work.lines("t.ndjson").first)
+        #expect(["0", "1"].contains { first.contains("\"prediction\":\($0),") }, "\(first)")
+        #expect(["0", "1"].contains { first.hasSuffix("\"label\":\($0)}") }, "\(first)")
+        let printed = try work.run(
+            "driftline",
+            [
+                "baseline", "build", "--model", "weld-defect-cls", "--version", "3.2.0", "--reference", "r.ndjson",
+                "--test", "t.ndjson", "--out", "b.json",
+            ])
+        #expect(printed.contains("classification: 2 classes {0, 1} from 4,000 integer labels"), "\(printed)")
+        try work.run(
+            "driftline",
+            [
+                "replay", "--baseline", "b.json", "--window", "5m", "--label-wait", "15m", "--input", "events.ndjson",
+                "--results", "w.ndjson", "--alerts", "a.ndjson", "--dead-letter", "d.ndjson",
+            ])
+        let finals = try work.objects("w.ndjson").filter {
+            ($0["accuracy"] as! [String: Any])["final"] as? Bool == true
+        }
+        #expect(finals.count == 12)
+        for window in finals {
+            let accuracy = window["accuracy"] as! [String: Any]
+            let online = try #require(accuracy["online"] as? Double, "\(window)")
+            let offline = try #require(accuracy["offline"] as? Double)
+            #expect(abs((accuracy["gap_pp"] as! Double) - (offline - online) * 100) < 1e-6)
+            #expect(accuracy["mae"] == nil)
+        }
+        let firing = try work.objects("a.ndjson").filter {
+            $0["rule"] as? String == "accuracy_gap" && $0["state"] as? String == "firing"
+        }
+        // Accuracy drops to 0.7 at 00:30: the third drifted window, 00:40, is the first that fires.
+        #expect(firing.map { ($0["window"] as! [String: String])["start"]! } == ["2026-11-26T00:40:00.000Z"])
+        #expect(try work.lines("d.ndjson").isEmpty)
+    }
+
     /// Output files named by one character have no directory part to split off; they crashed the writer once.
     @Test func oneCharacterFileNamesAreWrittenInTheWorkingDirectory() throws {
         let work = try Workspace()
@@ -178,8 +231,10 @@ struct Workspace {
         return url(name)
     }
 
-    /// Runs one of the package's executables in the workspace; throws with its output if it fails.
-    func run(_ executable: String, _ arguments: [String]) throws {
+    /// Runs one of the package's executables in the workspace and returns what it printed; throws
+    /// with its output if it fails.
+    @discardableResult
+    func run(_ executable: String, _ arguments: [String]) throws -> String {
         let process = Process()
         var binary = binaries.appendingPathComponent(executable)
         if !FileManager.default.fileExists(atPath: binary.path) {
@@ -198,6 +253,7 @@ struct Workspace {
         guard process.terminationStatus == 0 else {
             throw WorkspaceError(message: "\(executable) \(arguments.joined(separator: " ")) failed:\n\(text)")
         }
+        return text
     }
 
     func lines(_ name: String) throws -> [String] {
