@@ -140,6 +140,13 @@ final class PipelineRun {
 
     private func emit(_ output: ProcessorOutput) throws {
         guard !output.isEmpty else { return }
+        for record in output.refused {
+            record.payload.withUnsafeBytes { payload in
+                deadLetter(
+                    code: record.code, reason: record.reason, source: sourceName(partition: record.partition),
+                    position: record.offset, payload, record.receivedAt)
+            }
+        }
         try outputs.write(output)
         observer?(output)
     }
@@ -264,6 +271,15 @@ final class PipelineRun {
     /// The one watermark partition of an MQTT source.
     private static func subscription(_ name: String) -> PartitionID { PartitionID(topic: name, partition: 0) }
 
+    /// The name dead letters give the input partition numbered `number`: a file source's name, or a
+    /// streaming source's name with its topic and partition.
+    private func sourceName(partition number: Int) -> String {
+        guard let key = partitionKeys[number] else { return topology.sources[number].name }
+        let name = topology.sources[key.source].name
+        return streams[key.source]?.topics.isEmpty == false
+            ? name : "\(name):\(key.partition.topic)[\(key.partition.partition)]"
+    }
+
     private func partition(source: Int, id: PartitionID) -> Int {
         let key = PartitionKey(source: source, partition: id)
         if let known = partitions[key] { return known }
@@ -332,10 +348,12 @@ final class PipelineRun {
         _ payload: UnsafeRawBufferPointer, source: @autoclosure () -> String, position: Int64, partition: Int,
         now: Int64
     ) {
-        switch processor.process(&event, partition: partition, offset: position, now: now) {
-        case .accepted: break
+        switch processor.process(&event, partition: partition, offset: position, now: now, payload: payload) {
+        case .accepted, .held: break
         case .late(let reason):
             deadLetter(code: "late", reason: reason, source: source(), position: position, payload, now)
+        case .future(let reason):
+            deadLetter(code: "future", reason: reason, source: source(), position: position, payload, now)
         case .rejected(let reason):
             deadLetter(code: "rejected", reason: reason, source: source(), position: position, payload, now)
         }

@@ -7,7 +7,8 @@ extension Topology {
             window: windows, segmentDimensions: segmentDimensions, keySets: keys,
             outOfOrderness: time.outOfOrdernessMs, allowedLateness: time.allowedLatenessMs,
             idleTimeout: time.idleTimeoutMs, labelWait: labels.waitMs, maxPendingLabels: labels.maxPending,
-            rules: rules, processingTime: time.mode == .processing, reviseEvery: reviseEveryMs)
+            rules: rules, processingTime: time.mode == .processing, reviseEvery: reviseEveryMs,
+            maxFuture: time.maxFutureMs, maxJump: time.maxJumpMs, advancesWhenIdle: time.followsClockWhenIdle)
         if let forgetKeysAfterMs { settings.forgetKeysAfter = forgetKeysAfterMs }
         return settings
     }

@@ -27,6 +27,10 @@ struct ReplayCommand: ParsableCommand {
     var outOfOrderness = "5s"
     @Option(help: "Late events within this still revise closed windows.")
     var allowedLateness = "0s"
+    @Option(help: "Events further ahead of the wall clock than this are dead-lettered as future.")
+    var maxFuture = "15m"
+    @Option(help: "A jump ahead of a file's time by more than this waits for two more records to confirm it.")
+    var maxJump = "1h"
     @Option(help: "Re-emit a closed window that late events or labels changed at most this often (default: every hop).")
     var reviseEvery: String?
     @Option(help: "The NDJSON events to replay ('-' for standard input).")
@@ -59,7 +63,9 @@ struct ReplayCommand: ParsableCommand {
             name: "replay",
             time: Topology.TimeSettings(
                 outOfOrdernessMs: try duration(outOfOrderness, "out-of-orderness"),
-                allowedLatenessMs: try duration(allowedLateness, "allowed-lateness")),
+                allowedLatenessMs: try duration(allowedLateness, "allowed-lateness"),
+                maxFutureMs: try duration(maxFuture, "max-future"), maxJumpMs: try duration(maxJump, "max-jump"),
+                followsClockWhenIdle: false),
             windows: spec, keys: keys,
             labels: Topology.LabelSettings(waitMs: try duration(labelWait, "label-wait")),
             baselinePaths: baseline,

@@ -7,6 +7,9 @@
 public final class EventDecoder {
     /// Payloads larger than this many bytes are rejected with `DecodeError.Code.oversize`.
     public var maxPayloadBytes: Int
+    /// Event times outside this range are rejected with `DecodeError.Code.invalidTimestamp`; the
+    /// contract's `Timestamp.accepted` unless changed (tests of windowing near the epoch widen it).
+    public var acceptedTimes = Timestamp.accepted
 
     private let mapping: FieldMapping
     private let plan: DecodePlan
@@ -454,13 +457,18 @@ public final class EventDecoder {
         case .timestamp:
             switch scalar {
             case .string(let bytes):
-                guard let millis = Timestamp.parseRFC3339(bytes, reusing: &timestampMinute) else {
-                    return note(.invalidTimestamp, target, "an RFC 3339 timestamp", "string", range, &state)
+                guard let millis = Timestamp.parseRFC3339(bytes, reusing: &timestampMinute),
+                    acceptedTimes.contains(millis)
+                else {
+                    return note(
+                        .invalidTimestamp, target, "an RFC 3339 timestamp from 2000 to 9999", "string", range, &state)
                 }
                 event.timestamp = millis
             case .number(let number):
-                guard number.isInteger, let millis = integer(number) else {
-                    return note(.invalidTimestamp, target, "integer epoch milliseconds", "number", range, &state)
+                guard number.isInteger, let millis = integer(number), acceptedTimes.contains(millis) else {
+                    return note(
+                        .invalidTimestamp, target, "integer epoch milliseconds from 2000 to 9999 (946684800000 on)",
+                        "number", range, &state)
                 }
                 event.timestamp = millis
             case .null: event.timestamp = nil

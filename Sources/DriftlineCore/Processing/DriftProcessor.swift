@@ -46,6 +46,23 @@ public final class DriftProcessor {
     private var currentOffset: Int64 = 0
     /// Per partition, the offset after the last event processed.
     private var nextOffsets: [Int64] = []
+    /// Per partition, the records of a jump ahead not confirmed yet (see `jumpConfirmations`).
+    private var heldJumps: [[HeldRecord]] = []
+    /// How many partitions hold records, so the per-event path looks no further when none does.
+    private var partitionsHolding = 0
+
+    /// How many records of a partition must agree with a jump ahead (the record that jumps and
+    /// those after it, each within `maxJump` of it) before the partition's time follows: a corrupt
+    /// timestamp is one record (a flipped bit, one bad gateway message), while a line that restarts
+    /// after a weekend sends a stream of records at its new time, and is followed from the third.
+    public static let jumpConfirmations = 3
+
+    private struct HeldRecord {
+        var event: Event
+        var offset: Int64
+        var payload: [UInt8]
+        var now: Int64
+    }
 
     private struct ProfileID: Hashable {
         var model: UInt32
@@ -85,7 +102,9 @@ public final class DriftProcessor {
             self.baselines[id] = baseline
         }
         labelJoin = LabelJoin(capacity: settings.maxPendingLabels, keysPerEntry: settings.keySets.count)
-        watermarks = Watermarks(outOfOrderness: settings.outOfOrderness, idleTimeout: settings.idleTimeout)
+        watermarks = Watermarks(
+            outOfOrderness: settings.outOfOrderness, idleTimeout: settings.idleTimeout,
+            advancesWhenIdle: settings.advancesWhenIdle)
         rules = RuleEngine(rules: settings.rules)
         scratchKeys = Array(repeating: -1, count: settings.keySets.count)
     }
@@ -119,14 +138,40 @@ public final class DriftProcessor {
 
     /// Counts one decoded event from input `partition` (a small dense number the caller assigns),
     /// found there at `offset` (a Kafka offset, a line number), seen at processing time `now`.
-    public func process(_ event: inout Event, partition: Int, offset: Int64 = 0, now: Int64) -> Disposition {
-        currentPartition = partition
-        currentOffset = offset
+    ///
+    /// An event too far ahead of the wall clock is refused (`.future`); one whose time jumps ahead
+    /// of its partition's is held (`.held`) until `jumpConfirmations` records confirm the jump, and
+    /// refused with the `payload` given here (in `ProcessorOutput.refused`) if one does not.
+    public func process(
+        _ event: inout Event, partition: Int, offset: Int64 = 0, now: Int64, payload: UnsafeRawBufferPointer? = nil
+    ) -> Disposition {
         if partition >= nextOffsets.count {
             nextOffsets.append(contentsOf: repeatElement(0, count: partition + 1 - nextOffsets.count))
         }
         nextOffsets[partition] = max(nextOffsets[partition], offset + 1)
-        if settings.processingTime || event.timestamp == nil { event.timestamp = now }
+        if settings.processingTime || event.timestamp == nil {
+            event.timestamp = now
+        } else {
+            let timestamp = event.timestamp!
+            let (ahead, overflow) = timestamp.subtractingReportingOverflow(now)
+            if !overflow && ahead > settings.maxFuture {
+                counters.future += 1
+                return .future(
+                    "time \(Timestamp.format(timestamp)) is \(DurationText.text(milliseconds: ahead)) ahead of the "
+                        + "wall clock, more than time.max_future (\(DurationText.text(milliseconds: settings.maxFuture)))"
+                )
+            }
+            if partitionsHolding > 0 || isJump(timestamp, partition: partition) {
+                return judgeJump(&event, partition: partition, offset: offset, now: now, payload: payload)
+            }
+        }
+        return count(&event, partition: partition, offset: offset, now: now)
+    }
+
+    /// Counts an event whose time has been judged, and moves the watermark.
+    private func count(_ event: inout Event, partition: Int, offset: Int64, now: Int64) -> Disposition {
+        currentPartition = partition
+        currentOffset = offset
         let timestamp = event.timestamp!
         let disposition: Disposition
         switch event.kind {
@@ -140,8 +185,10 @@ public final class DriftProcessor {
         return disposition
     }
 
-    /// Forgets an input partition that has ended or was revoked, so it stops holding the watermark back.
+    /// Forgets an input partition that has ended or was revoked, so it stops holding the watermark
+    /// back; records it held for an unconfirmed jump are refused.
     public func remove(partition: Int, now: Int64) {
+        refuseHeldJump(of: partition, "the partition ended (or was revoked) before another record confirmed it")
         if let advanced = watermarks.remove(partition: partition, now: now) { advance(to: advanced, now: now) }
     }
 
@@ -150,8 +197,12 @@ public final class DriftProcessor {
         if let advanced = watermarks.tick(now: now) { advance(to: advanced, now: now) }
     }
 
-    /// The input has ended: closes, finalizes and emits every open window.
+    /// The input has ended: refuses records held for unconfirmed jumps, then closes, finalizes and
+    /// emits every open window.
     public func finish(now: Int64) {
+        for partition in heldJumps.indices {
+            refuseHeldJump(of: partition, "the input ended before another record confirmed it")
+        }
         watermarks.finish()
         advance(to: .max, now: now)
     }
@@ -163,7 +214,8 @@ public final class DriftProcessor {
     public func safeOffsets() -> [Int: Int64] {
         var safe: [Int: Int64] = [:]
         for (partition, next) in nextOffsets.enumerated() where next > 0 {
-            safe[partition] = min(next, earliestHeldOffset(of: partition))
+            let held = partition < heldJumps.count ? heldJumps[partition].first?.offset ?? .max : .max
+            safe[partition] = min(next, earliestHeldOffset(of: partition), held)
         }
         return safe
     }
@@ -193,6 +245,98 @@ public final class DriftProcessor {
     public func drain() -> ProcessorOutput {
         defer { output = ProcessorOutput() }
         return output
+    }
+
+    // MARK: - Time jumps
+
+    /// Whether `timestamp` is more than `maxJump` ahead of `partition`'s watermark (or, before the
+    /// partition's first event, of the combined one).
+    private func isJump(_ timestamp: Int64, partition: Int) -> Bool {
+        let reference: Int64
+        if let latest = watermarks.maxEventTime(of: partition) {
+            reference = latest - settings.outOfOrderness
+        } else if watermarks.current != .min && watermarks.current != .max {
+            reference = watermarks.current
+        } else {
+            return false
+        }
+        let (ahead, overflow) = timestamp.subtractingReportingOverflow(reference)
+        return !overflow && ahead > settings.maxJump
+    }
+
+    /// Holds, takes or refuses a jump ahead of `partition`'s time, given its next event.
+    private func judgeJump(
+        _ event: inout Event, partition: Int, offset: Int64, now: Int64, payload: UnsafeRawBufferPointer?
+    ) -> Disposition {
+        let timestamp = event.timestamp!
+        let jump = isJump(timestamp, partition: partition)
+        if partition >= heldJumps.count {
+            heldJumps.append(contentsOf: repeatElement([], count: partition + 1 - heldJumps.count))
+        }
+        if let first = heldJumps[partition].first?.event.timestamp {
+            if jump && abs(timestamp - first) <= settings.maxJump {
+                // One more record at the new time.
+                guard heldJumps[partition].count + 1 >= Self.jumpConfirmations else {
+                    hold(event, partition: partition, offset: offset, now: now, payload: payload)
+                    return .held
+                }
+                let records = heldJumps[partition]
+                heldJumps[partition] = []
+                partitionsHolding -= 1
+                counters.jumpsTaken += 1
+                for var record in records {
+                    let disposition = count(&record.event, partition: partition, offset: record.offset, now: record.now)
+                    refuse(record, unless: disposition)
+                }
+                return count(&event, partition: partition, offset: offset, now: now)
+            }
+            refuseHeldJump(
+                of: partition, "the next record of its partition, at \(Timestamp.format(timestamp)), did not confirm it"
+            )
+        }
+        guard jump else { return count(&event, partition: partition, offset: offset, now: now) }
+        hold(event, partition: partition, offset: offset, now: now, payload: payload)
+        return .held
+    }
+
+    private func hold(_ event: Event, partition: Int, offset: Int64, now: Int64, payload: UnsafeRawBufferPointer?) {
+        if heldJumps[partition].isEmpty { partitionsHolding += 1 }
+        heldJumps[partition].append(
+            HeldRecord(event: event, offset: offset, payload: payload.map { Array($0) } ?? [], now: now))
+    }
+
+    /// Refuses the records `partition` holds for an unconfirmed jump, saying why.
+    private func refuseHeldJump(of partition: Int, _ why: String) {
+        guard partition < heldJumps.count, !heldJumps[partition].isEmpty else { return }
+        let reference = watermarks.maxEventTime(of: partition).map { Timestamp.format($0 - settings.outOfOrderness) }
+        for record in heldJumps[partition] {
+            counters.jumpsRefused += 1
+            output.refused.append(
+                RefusedRecord(
+                    partition: partition, offset: record.offset, code: "jump",
+                    reason: "time \(Timestamp.format(record.event.timestamp!)) jumps more than time.max_jump "
+                        + "(\(DurationText.text(milliseconds: settings.maxJump))) ahead of its partition's watermark"
+                        + (reference.map { " \($0)" } ?? "") + "; \(why)",
+                    payload: record.payload, receivedAt: record.now))
+        }
+        heldJumps[partition] = []
+        partitionsHolding -= 1
+    }
+
+    /// A held record that turned out late or unusable once its jump was taken is refused with that reason.
+    private func refuse(_ record: HeldRecord, unless disposition: Disposition) {
+        let code: String
+        let reason: String
+        switch disposition {
+        case .accepted, .held: return
+        case .late(let why): (code, reason) = ("late", why)
+        case .future(let why): (code, reason) = ("future", why)
+        case .rejected(let why): (code, reason) = ("rejected", why)
+        }
+        output.refused.append(
+            RefusedRecord(
+                partition: currentPartition, offset: record.offset, code: code, reason: reason,
+                payload: record.payload, receivedAt: record.now))
     }
 
     // MARK: - Events

@@ -28,12 +28,22 @@ public struct ProcessorSettings: Sendable {
     /// back, its rule streaks start again. Bounds memory when a key dimension (a batch id) keeps
     /// taking new values.
     public var forgetKeysAfter: Int64
+    /// An event more than this ahead of the wall clock (milliseconds) is refused as `future`.
+    public var maxFuture: Int64
+    /// An event more than this ahead of its partition's watermark (milliseconds) is a jump: it does
+    /// not move the watermark until `DriftProcessor.jumpConfirmations` records of the partition
+    /// agree with it, and is refused as `jump` if one does not.
+    public var maxJump: Int64
+    /// Whether the watermark follows the wall clock once every input partition has been idle for
+    /// `idleTimeout` (off for finite inputs, whose end closes every window).
+    public var advancesWhenIdle: Bool
 
     public init(
         window: WindowSpec, segmentDimensions: [String] = [], keySets: [[String]] = [[]],
         outOfOrderness: Int64 = 5_000, allowedLateness: Int64 = 0, idleTimeout: Int64 = 30_000,
         labelWait: Int64 = 600_000, maxPendingLabels: Int = 1_000_000, rules: [RuleSpec] = RuleSpec.defaults,
-        processingTime: Bool = false, reviseEvery: Int64? = nil, forgetKeysAfter: Int64 = 86_400_000
+        processingTime: Bool = false, reviseEvery: Int64? = nil, forgetKeysAfter: Int64 = 86_400_000,
+        maxFuture: Int64 = 900_000, maxJump: Int64 = 3_600_000, advancesWhenIdle: Bool = true
     ) {
         self.window = window
         self.segmentDimensions = segmentDimensions
@@ -47,6 +57,9 @@ public struct ProcessorSettings: Sendable {
         self.processingTime = processingTime
         self.reviseEvery = reviseEvery ?? window.hop
         self.forgetKeysAfter = forgetKeysAfter
+        self.maxFuture = maxFuture
+        self.maxJump = maxJump
+        self.advancesWhenIdle = advancesWhenIdle
     }
 }
 
@@ -56,6 +69,11 @@ public enum Disposition: Equatable, Sendable {
     case accepted
     /// Every window it belongs to is past the allowed lateness: dead-letter it as late.
     case late(String)
+    /// Its time is more than `ProcessorSettings.maxFuture` ahead of the wall clock: dead-letter it as future.
+    case future(String)
+    /// Its time jumped ahead of its partition's: held until the jump is confirmed (then counted)
+    /// or refused (then in `ProcessorOutput.refused`). The caller does nothing more with it now.
+    case held
     /// It lacks what every key set needs, or names something the processor cannot use.
     case rejected(String)
 }
@@ -85,6 +103,12 @@ public struct ProcessorCounters: Equatable, Sendable {
     public var windowsEmitted = 0
     /// Keys forgotten after `ProcessorSettings.forgetKeysAfter` without an open window.
     public var keysForgotten = 0
+    /// Events refused for a time too far ahead of the wall clock.
+    public var future = 0
+    /// Events whose time jumped ahead of their partition's and that no later record confirmed.
+    public var jumpsRefused = 0
+    /// Jumps ahead that later records confirmed: the partition's time moved on with them.
+    public var jumpsTaken = 0
 
     public init() {}
 }
@@ -94,8 +118,35 @@ public struct ProcessorOutput: Sendable {
     public var results: [WindowResult] = []
     public var alerts: [Alert] = []
     public var triggers: [RetrainTrigger] = []
+    /// Records held back (time jumps) and then refused: the caller dead-letters them.
+    public var refused: [RefusedRecord] = []
 
     public init() {}
 
-    public var isEmpty: Bool { results.isEmpty && alerts.isEmpty && triggers.isEmpty }
+    public var isEmpty: Bool { results.isEmpty && alerts.isEmpty && triggers.isEmpty && refused.isEmpty }
+}
+
+/// A record a `DriftProcessor` held back and then refused, with what the caller needs to dead-letter it.
+public struct RefusedRecord: Equatable, Sendable {
+    /// The input partition it came from, as the caller numbered it.
+    public var partition: Int
+    /// Its offset (or line number) in the partition.
+    public var offset: Int64
+    /// The dead-letter code: `jump`.
+    public var code: String
+    /// Why it was refused.
+    public var reason: String
+    /// Its bytes as received.
+    public var payload: [UInt8]
+    /// The processing time it arrived at.
+    public var receivedAt: Int64
+
+    public init(partition: Int, offset: Int64, code: String, reason: String, payload: [UInt8], receivedAt: Int64) {
+        self.partition = partition
+        self.offset = offset
+        self.code = code
+        self.reason = reason
+        self.payload = payload
+        self.receivedAt = receivedAt
+    }
 }

@@ -4,6 +4,11 @@ public enum Timestamp {
     /// Milliseconds in one day.
     public static let millisecondsPerDay: Int64 = 86_400_000
 
+    /// The event times the engine accepts: from 2000-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z.
+    /// Earlier ones are a device's unset clock (1970) or a corrupt value; later ones cannot be
+    /// written in RFC 3339 and would overflow window arithmetic.
+    public static let accepted: ClosedRange<Int64> = 946_684_800_000...253_402_300_799_999
+
     /// Parses an RFC 3339 date-time (`2026-11-26T03:55:00.123Z`, `2026-11-26T04:55:00+01:00`) into
     /// milliseconds since the Unix epoch.
     ///

@@ -3,7 +3,10 @@
 /// Each partition's watermark is the largest event time it has delivered minus the allowed
 /// out-of-orderness; the combined watermark is the minimum over the partitions that are not idle.
 /// A partition that has delivered nothing for `idleTimeout` (in processing time, passed in by the
-/// caller) stops holding the others back until it delivers again.
+/// caller) stops holding the others back until it delivers again. When every partition is idle and
+/// `advancesWhenIdle`, the watermark follows the wall clock from the last event time (each quiet
+/// partition's event time is taken to go on at the clock's pace), so a stream that stops at the end
+/// of a shift still closes its last window.
 public struct Watermarks: Sendable {
     private struct Partition: Sendable {
         var maxEventTime: Int64
@@ -14,14 +17,25 @@ public struct Watermarks: Sendable {
     public let outOfOrderness: Int64
     /// Processing-time milliseconds after which a silent partition counts as idle.
     public let idleTimeout: Int64
+    /// Whether the watermark follows the wall clock once every partition is idle.
+    public let advancesWhenIdle: Bool
     /// Indexed by partition number (small, dense numbers the caller assigns); nil where none.
     private var partitions: [Partition?] = []
     /// The combined watermark; never moves backwards.
     public private(set) var current: Int64 = .min
 
-    public init(outOfOrderness: Int64, idleTimeout: Int64) {
+    public init(outOfOrderness: Int64, idleTimeout: Int64, advancesWhenIdle: Bool = true) {
         self.outOfOrderness = outOfOrderness
         self.idleTimeout = idleTimeout
+        self.advancesWhenIdle = advancesWhenIdle
+    }
+
+    /// The largest event time `partition` has delivered, or `nil` before its first.
+    public func maxEventTime(of partition: Int) -> Int64? {
+        guard partition < partitions.count, let state = partitions[partition], state.maxEventTime != .min else {
+            return nil
+        }
+        return state.maxEventTime
     }
 
     /// Records an event of `partition` at `eventTime`, seen at processing time `now`.
@@ -77,11 +91,18 @@ public struct Watermarks: Sendable {
     private mutating func recompute(now: Int64) -> Int64? {
         var low = Int64.max
         var anyActive = false
-        for case let state? in partitions where now - state.lastActivity < idleTimeout {
-            anyActive = true
-            low = min(low, state.maxEventTime)
+        // Every partition idle: the latest event time, moved on by the wall clock since it came.
+        var followingClock = Int64.min
+        for case let state? in partitions {
+            if now - state.lastActivity < idleTimeout {
+                anyActive = true
+                low = min(low, state.maxEventTime)
+            } else if state.maxEventTime != .min {
+                followingClock = max(followingClock, state.maxEventTime + (now - state.lastActivity))
+            }
         }
-        guard anyActive, low != .min else { return nil }
+        if !anyActive && advancesWhenIdle && followingClock != .min { low = followingClock }
+        guard anyActive || low != .max, low != .min else { return nil }
         let candidate = low - outOfOrderness
         guard candidate > current else { return nil }
         current = candidate

@@ -21,18 +21,30 @@ public struct Topology: Equatable, Sendable {
         public var outOfOrdernessMs: Int64
         /// Events this many milliseconds behind the watermark still revise a closed window.
         public var allowedLatenessMs: Int64
-        /// An input partition silent this long stops holding the watermark back.
+        /// An input partition silent this long stops holding the watermark back; once every
+        /// partition is, the watermark follows the wall clock (when `followsClockWhenIdle`).
         public var idleTimeoutMs: Int64
+        /// Events more than this ahead of the wall clock are dead-lettered as `future`.
+        public var maxFutureMs: Int64
+        /// A partition's time that jumps ahead by more than this waits for confirming records.
+        public var maxJumpMs: Int64
+        /// Whether the watermark follows the wall clock once every partition is idle; off for a
+        /// replay, whose end of input closes every window.
+        public var followsClockWhenIdle: Bool
 
-        /// Settings with the documented defaults: event time, 5 s, 0, 30 s.
+        /// Settings with the documented defaults: event time, 5 s, 0, 30 s, 15 m, 1 h, following the clock.
         public init(
             mode: TimeMode = .event, outOfOrdernessMs: Int64 = 5_000, allowedLatenessMs: Int64 = 0,
-            idleTimeoutMs: Int64 = 30_000
+            idleTimeoutMs: Int64 = 30_000, maxFutureMs: Int64 = 900_000, maxJumpMs: Int64 = 3_600_000,
+            followsClockWhenIdle: Bool = true
         ) {
             self.mode = mode
             self.outOfOrdernessMs = outOfOrdernessMs
             self.allowedLatenessMs = allowedLatenessMs
             self.idleTimeoutMs = idleTimeoutMs
+            self.maxFutureMs = maxFutureMs
+            self.maxJumpMs = maxJumpMs
+            self.followsClockWhenIdle = followsClockWhenIdle
         }
     }
 

@@ -50,7 +50,7 @@ struct TopologyParser {
 
     private mutating func timeSettings(_ node: Node) -> Topology.TimeSettings {
         var settings = Topology.TimeSettings()
-        let allowed = ["mode", "out_of_orderness", "allowed_lateness", "idle_timeout"]
+        let allowed = ["mode", "out_of_orderness", "allowed_lateness", "idle_timeout", "max_future", "max_jump"]
         guard let time = reader.fields(node, path: "time", allowed: allowed) else { return settings }
         if let node = time["mode"],
             let mode = reader.word(node, path: time.path("mode"), among: Topology.TimeMode.allCases)
@@ -71,6 +71,14 @@ struct TopologyParser {
             let value = reader.duration(node, path: time.path("idle_timeout"), positive: true)
         {
             settings.idleTimeoutMs = value
+        }
+        if let node = time["max_future"],
+            let value = reader.duration(node, path: time.path("max_future"), positive: false)
+        {
+            settings.maxFutureMs = value
+        }
+        if let node = time["max_jump"], let value = reader.duration(node, path: time.path("max_jump"), positive: true) {
+            settings.maxJumpMs = value
         }
         return settings
     }

@@ -8,6 +8,8 @@ final class DecodingHarness {
 
     init(_ mapping: FieldMapping = .contract(segmentDimensions: ["line", "device"])) throws {
         decoder = try EventDecoder(mapping: mapping, symbols: symbols)
+        // Payloads here count time from the epoch; `DecodingTimeRangeTests` checks the contract's range.
+        decoder.acceptedTimes = .min ... .max
         event = Event(segmentDimensions: mapping.segmentDimensions.count)
     }
 

@@ -9,12 +9,13 @@ import Testing
 
     static func settings(
         window: WindowSpec = WindowSpec(size: 60_000), keySets: [[String]] = [[]], outOfOrderness: Int64 = 0,
-        allowedLateness: Int64 = 0, labelWait: Int64 = 0, rules: [RuleSpec] = RuleSpec.defaults
+        allowedLateness: Int64 = 0, labelWait: Int64 = 0, rules: [RuleSpec] = RuleSpec.defaults,
+        maxFuture: Int64 = .max, maxJump: Int64 = .max
     ) -> ProcessorSettings {
         ProcessorSettings(
             window: window, segmentDimensions: Set(keySets.joined()).sorted(), keySets: keySets,
             outOfOrderness: outOfOrderness, allowedLateness: allowedLateness, idleTimeout: 3_600_000,
-            labelWait: labelWait, rules: rules)
+            labelWait: labelWait, rules: rules, maxFuture: maxFuture, maxJump: maxJump)
     }
 
     @Test func psiAndMissingRateMatchHandComputation() throws {
