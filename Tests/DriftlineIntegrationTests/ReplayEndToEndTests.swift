@@ -122,6 +122,64 @@ import Testing
         #expect(try work.lines("d.ndjson").isEmpty)
     }
 
+    /// One absurd timestamp must never stop the stream: the same events with a few absurd records
+    /// among them give the same window results and alerts, and the absurd records are dead letters
+    /// with their codes.
+    @Test func absurdTimestampsChangeNoResultAndAreDeadLetteredWithTheirCodes() throws {
+        let work = try Workspace()
+        try work.run("driftline-loadgen", ["reference", "--seed", "11", "--rows", "5000", "--out", "r.ndjson"])
+        try work.run(
+            "driftline-loadgen",
+            [
+                "events", "--seed", "12", "--start", Self.start, "--rate", "10", "--duration", "40m",
+                "--drift", "feature:current_a:+3@+20m", "--out", "clean.ndjson",
+            ])
+        try work.run(
+            "driftline",
+            [
+                "baseline", "build", "--model", "weld-defect-cls", "--version", "3.2.0", "--reference", "r.ndjson",
+                "--out", "b.json",
+            ])
+        // An inference of the stream with its time replaced, at four places in it.
+        let clean = try work.lines("clean.ndjson")
+        let sample = try #require(clean.first { $0.hasPrefix(#"{"type":"inference""#) })
+        let ts = try #require(sample.range(of: #""ts":"[^"]*""#, options: .regularExpression))
+        func dated(_ time: String) -> String { sample.replacingCharacters(in: ts, with: "\"ts\":\(time)") }
+        let absurd = [
+            (at: 1_000, line: dated(#""9999-12-31T23:59:59Z""#), code: "future"),
+            (at: 5_000, line: dated(#""2026-11-27T00:10:00.000Z""#), code: "jump"),
+            (at: 9_000, line: dated(#""1970-01-01T00:00:00Z""#), code: "invalidTimestamp"),
+            (at: 13_000, line: dated("-86400000"), code: "invalidTimestamp"),
+        ]
+        var hostile = clean
+        for record in absurd.reversed() { hostile.insert(record.line, at: record.at) }
+        _ = try work.write("hostile.ndjson", hostile.joined(separator: "\n") + "\n")
+        for name in ["clean", "hostile"] {
+            try work.run(
+                "driftline",
+                [
+                    "replay", "--baseline", "b.json", "--window", "5m", "--segment", "line", "--input",
+                    "\(name).ndjson",
+                    "--results", "\(name).windows", "--alerts", "\(name).alerts", "--dead-letter", "\(name).dead",
+                ])
+        }
+        #expect(try work.lines("hostile.windows") == work.lines("clean.windows"))
+        let alerts = try work.lines("clean.alerts")
+        #expect(alerts.contains { $0.contains(#""rule":"psi_high""#) })
+        // Alerts carry the processing time they were raised at; everything else must be equal.
+        func withoutTime(_ lines: [String]) -> [String] {
+            lines.map { $0.replacingOccurrences(of: #""at":"[^"]*""#, with: "", options: .regularExpression) }
+        }
+        #expect(try withoutTime(work.lines("hostile.alerts")) == withoutTime(alerts))
+        #expect(try work.lines("clean.dead").isEmpty)
+        let dead = try work.objects("hostile.dead")
+        #expect(dead.map { $0["code"] as? String } == absurd.map(\.code))
+        // Each dead letter names its line (1-based: the k-th absurd record sits k lines further down)
+        // and carries the record as it was.
+        #expect(dead.map { $0["position"] as? Int } == absurd.enumerated().map { $1.at + $0 + 1 })
+        #expect(dead.map { $0["raw"] as? String } == absurd.map(\.line))
+    }
+
     /// Output files named by one character have no directory part to split off; they crashed the writer once.
     @Test func oneCharacterFileNamesAreWrittenInTheWorkingDirectory() throws {
         let work = try Workspace()

@@ -9,6 +9,8 @@ final class ProcessorHarness {
     private(set) var results: [WindowResult] = []
     private(set) var alerts: [Alert] = []
     private(set) var triggers: [RetrainTrigger] = []
+    /// Records the processor held back and then refused (time jumps).
+    private(set) var refused: [RefusedRecord] = []
 
     init(_ settings: ProcessorSettings, baselines: [Baseline] = [TestBaselines.simple]) throws {
         decoder = try EventDecoder(
@@ -25,7 +27,9 @@ final class ProcessorHarness {
         try bytes.withUnsafeMutableBytes { buffer in
             try decoder.decode(UnsafeRawBufferPointer(buffer), context: RecordContext(recordTime: now), into: &event)
         }
-        let disposition = processor.process(&event, partition: partition, offset: offset, now: now)
+        let disposition = bytes.withUnsafeBytes { payload in
+            processor.process(&event, partition: partition, offset: offset, now: now, payload: payload)
+        }
         collect()
         return disposition
     }
@@ -40,6 +44,7 @@ final class ProcessorHarness {
         results += output.results
         alerts += output.alerts
         triggers += output.triggers
+        refused += output.refused
     }
 
     /// An inference of model `m` version `1` as the contract shapes it.

@@ -41,3 +41,29 @@ import Testing
         #expect(marks.remove(partition: 0, now: 0) == 49_000)
     }
 }
+
+@Suite struct IdleWatermarkTests {
+    @Test func onceEveryPartitionIsIdleTheWatermarkFollowsTheWallClock() {
+        var marks = Watermarks(outOfOrderness: 5_000, idleTimeout: 30_000)
+        marks.register(partition: 1, now: 0)
+        marks.observe(partition: 0, eventTime: 100_000, now: 1_000)
+        marks.observe(partition: 1, eventTime: 90_000, now: 2_000)
+        #expect(marks.current == 85_000)
+        // Partition 0 is idle at 31 s, partition 1 still active: the watermark is partition 1's.
+        #expect(marks.tick(now: 31_000) == nil)
+        // At 32 s both are idle: the latest event time (100 s, from partition 0 at 1 s) moves on by
+        // the 31 s since it came, less the out-of-orderness: 100 + 31 − 5 = 126 s.
+        #expect(marks.tick(now: 32_000) == 126_000)
+        #expect(marks.tick(now: 92_000) == 186_000)
+        // A record ends the idleness; the watermark never goes back.
+        #expect(marks.observe(partition: 1, eventTime: 150_000, now: 93_000) == nil)
+        #expect(marks.current == 186_000)
+    }
+
+    @Test func withoutFollowingTheClockAnAllIdleInputHoldsItsWatermark() {
+        var marks = Watermarks(outOfOrderness: 5_000, idleTimeout: 30_000, advancesWhenIdle: false)
+        marks.observe(partition: 0, eventTime: 100_000, now: 1_000)
+        #expect(marks.tick(now: 600_000) == nil)
+        #expect(marks.current == 95_000)
+    }
+}
