@@ -46,6 +46,8 @@ final class PipelineRun {
     /// they were last assigned.
     private var rereadReported: Set<Int> = []
     private var lastCommit: Int64 = 0
+    /// Events past the key limit are logged at most once a minute.
+    private var keyLimitNotice = NoticeThrottle(interval: 60_000)
     private let observer: ((ProcessorOutput) -> Void)?
 
     init(topology: Topology, baselines: [Baseline], observer: ((ProcessorOutput) -> Void)?) throws {
@@ -67,6 +69,7 @@ final class PipelineRun {
             var mapping = spec.mapping
             mapping.fixedKind = spec.fixedKind ?? mapping.fixedKind
             let decoder = try EventDecoder(mapping: mapping, symbols: symbols)
+            decoder.maxFeatures = topology.limits.maxFeatures
             switch spec.transport {
             case .file(let path):
                 files.append(
@@ -338,6 +341,14 @@ final class PipelineRun {
             deadLetter(code: "late", reason: reason, source: source(), position: position, payload, now)
         case .rejected(let reason):
             deadLetter(code: "rejected", reason: reason, source: source(), position: position, payload, now)
+        case .keyLimit(let reason):
+            deadLetter(code: "keyLimit", reason: reason, source: source(), position: position, payload, now)
+            if let count = keyLimitNotice.occurred(now: now) {
+                Self.warn(
+                    "the key limit of \(topology.limits.maxKeys) (limits.max_keys) is reached: \(count) event(s) of new "
+                        + "keys dead-lettered with code keyLimit since the last notice (at most one a minute), "
+                        + "\(processor.counters.keyLimited) in all; keys already held go on. Latest: \(reason)")
+            }
         }
     }
 

@@ -7,7 +7,8 @@ extension Topology {
             window: windows, segmentDimensions: segmentDimensions, keySets: keys,
             outOfOrderness: time.outOfOrdernessMs, allowedLateness: time.allowedLatenessMs,
             idleTimeout: time.idleTimeoutMs, labelWait: labels.waitMs, maxPendingLabels: labels.maxPending,
-            rules: rules, processingTime: time.mode == .processing, reviseEvery: reviseEveryMs)
+            rules: rules, processingTime: time.mode == .processing, reviseEvery: reviseEveryMs,
+            maxKeys: limits.maxKeys, maxFeatures: limits.maxFeatures)
         if let forgetKeysAfterMs { settings.forgetKeysAfter = forgetKeysAfterMs }
         return settings
     }

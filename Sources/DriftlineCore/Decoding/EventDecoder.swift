@@ -7,6 +7,9 @@
 public final class EventDecoder {
     /// Payloads larger than this many bytes are rejected with `DecodeError.Code.oversize`.
     public var maxPayloadBytes: Int
+    /// A features object with more members than this is rejected with
+    /// `DecodeError.Code.tooManyFeatures`; names past the limit are not interned.
+    public var maxFeatures = 256
 
     private let mapping: FieldMapping
     private let plan: DecodePlan
@@ -114,6 +117,8 @@ public final class EventDecoder {
     private struct PassState {
         var kind: EventKind?
         var problem: Problem?
+        /// Members of the largest features object, when it had more than `maxFeatures`.
+        var featureMembers = 0
     }
 
     /// A scalar value read from the payload; strings are valid only until the next token.
@@ -178,6 +183,13 @@ public final class EventDecoder {
         }
         guard isObject else {
             throw DecodeError(code: .notAnObject, message: "the payload is valid JSON but not an object")
+        }
+        if state.featureMembers > 0 {
+            throw DecodeError(
+                code: .tooManyFeatures,
+                message: "the features object (\(source(of: DecodePlan.Target(role: .features)))) has "
+                    + "\(state.featureMembers) members; "
+                    + "the limit is \(maxFeatures) (limits.max_features)")
         }
         if let problem = state.problem { throw error(for: problem, payload: payload) }
 
@@ -281,7 +293,15 @@ public final class EventDecoder {
         repeat {
             let key = try s.readKey()
             let child = node.childCount == 0 ? -1 : self.child(of: node, named: key, hint: &hint)
-            let feature = node.collectsFeatures ? cache.symbol(key, slot: featureSlot + ordinal, table: symbols) : nil
+            var feature: Symbol?
+            if node.collectsFeatures {
+                if ordinal < maxFeatures {
+                    feature = cache.symbol(key, slot: featureSlot + ordinal, table: symbols)
+                } else {
+                    // Past the limit: the event is rejected, and its names are not interned.
+                    state.featureMembers = max(state.featureMembers, ordinal + 1)
+                }
+            }
             ordinal += 1
             let dimension = node.collectsSegment ? self.dimension(named: key) : -1
             if feature == nil && dimension < 0 {

@@ -28,12 +28,21 @@ public struct ProcessorSettings: Sendable {
     /// back, its rule streaks start again. Bounds memory when a key dimension (a batch id) keeps
     /// taking new values.
     public var forgetKeysAfter: Int64
+    /// At most this many keys (model, version, segment of a key set; the whole-model rollup
+    /// included) are held at once. An event that would add a key past it is not counted in any
+    /// window and comes back as `Disposition.keyLimit`; events of keys already held go on.
+    public var maxKeys: Int
+    /// At most this many features are measured per (model, version): the baseline's, then others
+    /// in order of first sight. Values of features past it are counted in
+    /// `ProcessorCounters.unmeasuredFeatureValues` and otherwise ignored.
+    public var maxFeatures: Int
 
     public init(
         window: WindowSpec, segmentDimensions: [String] = [], keySets: [[String]] = [[]],
         outOfOrderness: Int64 = 5_000, allowedLateness: Int64 = 0, idleTimeout: Int64 = 30_000,
         labelWait: Int64 = 600_000, maxPendingLabels: Int = 1_000_000, rules: [RuleSpec] = RuleSpec.defaults,
-        processingTime: Bool = false, reviseEvery: Int64? = nil, forgetKeysAfter: Int64 = 86_400_000
+        processingTime: Bool = false, reviseEvery: Int64? = nil, forgetKeysAfter: Int64 = 86_400_000,
+        maxKeys: Int = 100_000, maxFeatures: Int = 256
     ) {
         self.window = window
         self.segmentDimensions = segmentDimensions
@@ -47,6 +56,8 @@ public struct ProcessorSettings: Sendable {
         self.processingTime = processingTime
         self.reviseEvery = reviseEvery ?? window.hop
         self.forgetKeysAfter = forgetKeysAfter
+        self.maxKeys = maxKeys
+        self.maxFeatures = maxFeatures
     }
 }
 
@@ -58,6 +69,8 @@ public enum Disposition: Equatable, Sendable {
     case late(String)
     /// It lacks what every key set needs, or names something the processor cannot use.
     case rejected(String)
+    /// It would add a key past `ProcessorSettings.maxKeys`: counted in no window.
+    case keyLimit(String)
 }
 
 /// Running totals of a `DriftProcessor`, for metrics and the end-of-run report.
@@ -85,6 +98,11 @@ public struct ProcessorCounters: Equatable, Sendable {
     public var windowsEmitted = 0
     /// Keys forgotten after `ProcessorSettings.forgetKeysAfter` without an open window.
     public var keysForgotten = 0
+    /// Events not counted because they would have added a key past `ProcessorSettings.maxKeys`.
+    public var keyLimited = 0
+    /// Feature values not measured because their (model, version) already measures
+    /// `ProcessorSettings.maxFeatures` other features.
+    public var unmeasuredFeatureValues = 0
 
     public init() {}
 }

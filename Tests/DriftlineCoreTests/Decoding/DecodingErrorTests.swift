@@ -92,3 +92,54 @@ import Testing
         #expect(event.requestID.map(event.string) == String(repeating: "é", count: 2_000))
     }
 }
+
+/// `limits.max_features`: the decoder refuses an event with more features, without interning them.
+@Suite struct FeatureLimitTests {
+    static func event(features count: Int, prefix: String = "f") -> String {
+        let features = (0..<count).map { "\"\(prefix)\($0)\":\($0)" }.joined(separator: ",")
+        return #"{"type":"inference","model":"m","version":"1","ts":0,"features":{"# + features + "}}"
+    }
+
+    static func decode(_ json: String, decoder: EventDecoder) -> DecodeError? {
+        var event = Event()
+        var bytes = Array(json.utf8)
+        do {
+            try bytes.withUnsafeMutableBytes { buffer in
+                try decoder.decode(UnsafeRawBufferPointer(buffer), context: RecordContext(recordTime: 0), into: &event)
+            }
+            return nil
+        } catch let error as DecodeError {
+            return error
+        } catch {
+            Issue.record("unexpected \(error)")
+            return nil
+        }
+    }
+
+    @Test func anEventWithMoreFeaturesThanTheLimitIsRefusedAndItsNamesAreNotInterned() throws {
+        let symbols = SymbolTable()
+        let decoder = try EventDecoder(mapping: .contract(segmentDimensions: []), symbols: symbols)
+        #expect(decoder.maxFeatures == 256)
+        decoder.maxFeatures = 3
+        #expect(Self.decode(Self.event(features: 3), decoder: decoder) == nil)
+        let error = try #require(Self.decode(Self.event(features: 5, prefix: "g"), decoder: decoder))
+        #expect(error.code == .tooManyFeatures)
+        #expect(
+            error.message == "the features object (at '/features') has 5 members; the limit is 3 (limits.max_features)")
+        // The first three names of the refused event were interned on the way, the rest not.
+        #expect(symbols.lookup("g2") != nil && symbols.lookup("g3") == nil && symbols.lookup("g4") == nil)
+    }
+
+    @Test func theDefaultLimitTakes256Features() throws {
+        let decoder = try EventDecoder(mapping: .contract(segmentDimensions: []), symbols: SymbolTable())
+        #expect(Self.decode(Self.event(features: 256), decoder: decoder) == nil)
+        #expect(Self.decode(Self.event(features: 257), decoder: decoder)?.code == .tooManyFeatures)
+    }
+
+    @Test func invalidJSONStillWinsOverTooManyFeatures() throws {
+        let decoder = try EventDecoder(mapping: .contract(segmentDimensions: []), symbols: SymbolTable())
+        decoder.maxFeatures = 1
+        let json = #"{"type":"inference","model":"m","version":"1","ts":0,"features":{"a":1,"b":2,"c":}}"#
+        #expect(Self.decode(json, decoder: decoder)?.code == .invalidJSON)
+    }
+}
