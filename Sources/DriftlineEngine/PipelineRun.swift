@@ -48,11 +48,13 @@ final class PipelineRun {
     private var lastCommit: Int64 = 0
     /// Events past the key limit are logged at most once a minute.
     private var keyLimitNotice = NoticeThrottle(interval: 60_000)
+    private let maxKeys: Int
     private let observer: ((ProcessorOutput) -> Void)?
 
     init(topology: Topology, baselines: [Baseline], observer: ((ProcessorOutput) -> Void)?) throws {
         self.topology = topology
         self.observer = observer
+        maxKeys = topology.limits.maxKeys
         processor = try DriftProcessor(settings: topology.processorSettings, symbols: symbols, baselines: baselines)
         event = Event(segmentDimensions: topology.segmentDimensions.count)
         outputs = try Outputs(topology.sinks) { target in
@@ -317,6 +319,9 @@ final class PipelineRun {
         context: RecordContext, now: Int64
     ) -> Bool {
         summary.records += 1
+        // At the key limit, an event with a segment value never seen before would add a key and
+        // be dead-lettered: the decoder then leaves such values out of the symbol table.
+        decoder.internsNewSegmentValues = processor.keyCount < maxKeys
         do {
             try decoder.decode(payload, context: context, into: &event)
             return true

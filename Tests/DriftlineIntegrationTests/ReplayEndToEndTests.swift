@@ -150,8 +150,10 @@ struct Workspace {
         return url(name)
     }
 
-    /// Runs one of the package's executables in the workspace; throws with its output if it fails.
-    func run(_ executable: String, _ arguments: [String]) throws {
+    /// Runs one of the package's executables in the workspace and returns what it wrote to
+    /// standard output and standard error; throws with that output if it fails.
+    @discardableResult
+    func run(_ executable: String, _ arguments: [String]) throws -> String {
         let process = Process()
         var binary = binaries.appendingPathComponent(executable)
         if !FileManager.default.fileExists(atPath: binary.path) {
@@ -170,6 +172,7 @@ struct Workspace {
         guard process.terminationStatus == 0 else {
             throw WorkspaceError(message: "\(executable) \(arguments.joined(separator: " ")) failed:\n\(text)")
         }
+        return text
     }
 
     func lines(_ name: String) throws -> [String] {

@@ -10,6 +10,11 @@ public final class EventDecoder {
     /// A features object with more members than this is rejected with
     /// `DecodeError.Code.tooManyFeatures`; names past the limit are not interned.
     public var maxFeatures = 256
+    /// When false, a segment value never seen before is looked up, not interned, and decodes as
+    /// `Symbol.unseen`. The engine turns this off while it holds as many keys as it may: such an
+    /// event would add a key and is dead-lettered anyway, and the symbol table stops growing
+    /// with a flood of new values.
+    public var internsNewSegmentValues = true
 
     private let mapping: FieldMapping
     private let plan: DecodePlan
@@ -342,7 +347,8 @@ public final class EventDecoder {
             if let feature { addFeature(feature, value(of: scalar)) }
             if dimension >= 0 {
                 if let symbol = symbol(
-                    scalar, slot: slot(of: DecodePlan.Target(role: .segment, dimension: Int32(dimension))))
+                    scalar, slot: slot(of: DecodePlan.Target(role: .segment, dimension: Int32(dimension))),
+                    segment: true)
                 {
                     event.segment[dimension] = symbol
                 } else if case .null = scalar {
@@ -453,7 +459,7 @@ public final class EventDecoder {
             default: wrongType()
             }
         case .model, .version, .host, .segmentField:
-            let symbol = self.symbol(scalar, slot: slot(of: target))
+            let symbol = self.symbol(scalar, slot: slot(of: target), segment: target.role == .segmentField)
             if symbol == nil {
                 guard case .null = scalar else { return wrongType() }
             }
@@ -508,7 +514,8 @@ public final class EventDecoder {
         if target.role == .requestID {
             event.requestID = appendText(key)
         } else {
-            setIdentity(symbols.intern(key), for: target, &event)
+            let segment = target.role == .segmentField && !internsNewSegmentValues
+            setIdentity(segment ? symbols.lookup(key) ?? .unseen : symbols.intern(key), for: target, &event)
         }
     }
 
@@ -653,11 +660,18 @@ public final class EventDecoder {
     }
 
     /// The symbol of a key value (a string or an integer's text); nil for anything else.
-    private func symbol(_ scalar: Scalar, slot: Int) -> Symbol? {
+    private func symbol(_ scalar: Scalar, slot: Int, segment: Bool = false) -> Symbol? {
+        if segment && !internsNewSegmentValues {
+            switch scalar {
+            case .string(let bytes): return symbols.lookup(bytes) ?? .unseen
+            case .number(let number) where number.isInteger: return symbols.lookup(number.text) ?? .unseen
+            default: return nil
+            }
+        }
         switch scalar {
-        case .string(let bytes): cache.symbol(bytes, slot: slot, table: symbols)
-        case .number(let number) where number.isInteger: cache.symbol(number.text, slot: slot, table: symbols)
-        default: nil
+        case .string(let bytes): return cache.symbol(bytes, slot: slot, table: symbols)
+        case .number(let number) where number.isInteger: return cache.symbol(number.text, slot: slot, table: symbols)
+        default: return nil
         }
     }
 

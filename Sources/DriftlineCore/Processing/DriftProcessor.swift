@@ -390,7 +390,9 @@ public final class DriftProcessor {
         guard new > 0, keys.count + new > maxKeys else { return nil }
         counters.keyLimited += 1
         let segment = settings.segmentDimensions.indices.compactMap { index in
-            event.segment[index].map { "\(settings.segmentDimensions[index])=\(symbols[$0])" }
+            event.segment[index].map {
+                "\(settings.segmentDimensions[index])=\($0 == .unseen ? "(a value not seen before)" : symbols[$0])"
+            }
         }
         return .keyLimit(
             "\(symbols[model]) \(symbols[version]) \(segment.isEmpty ? "_all" : segment.joined(separator: ","))"

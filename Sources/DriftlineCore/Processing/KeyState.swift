@@ -128,6 +128,9 @@ struct KeySpace {
             if tuples[id] == tuple { return all[id] }
             slot = (slot + 1) & mask
         }
+        // A value the decoder did not intern names no string: such an event is refused at the key
+        // limit before it gets here (`EventDecoder.internsNewSegmentValues`).
+        guard !dimensions[set].contains(where: { event.segment[$0] == .unseen }) else { return nil }
         let segment = dimensions[set].map { SegmentValue(name: names[$0], value: symbols[event.segment[$0]!]) }
             .sorted { $0.name < $1.name }
         let id = freeIDs.popLast() ?? all.count

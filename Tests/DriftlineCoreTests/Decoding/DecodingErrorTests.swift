@@ -143,3 +143,36 @@ import Testing
         #expect(Self.decode(json, decoder: decoder)?.code == .invalidJSON)
     }
 }
+
+/// The engine's key limit reaches into the decoder: new segment values are not interned at it.
+@Suite struct SegmentInterningTests {
+    @Test(arguments: [
+        #"{"type":"inference","model":"m","version":"1","ts":0,"segment":{"line":"L9"}}"#,
+        #"{"type":"inference","model":"m","version":"1","ts":0,"segment":{"line":9}}"#,
+        #"{"type":"inference","model":"m","version":"1","ts":0,"meta":{"line":"L9"}}"#,
+    ])
+    func unseenSegmentValuesDecodeAsUnseenWhenInterningIsOff(json: String) throws {
+        let symbols = SymbolTable()
+        var mapping = FieldMapping.contract(segmentDimensions: ["line"])
+        if json.contains("meta") { mapping.segmentFields = ["line": .pointer("/meta/line")] }
+        let decoder = try EventDecoder(mapping: mapping, symbols: symbols)
+        let known = symbols.intern("L1")
+        decoder.internsNewSegmentValues = false
+        var event = Event(segmentDimensions: 1)
+        let count = symbols.count
+        var bytes = Array(json.utf8)
+        try bytes.withUnsafeMutableBytes { buffer in
+            try decoder.decode(UnsafeRawBufferPointer(buffer), context: RecordContext(recordTime: 0), into: &event)
+        }
+        #expect(event.segment[0] == .unseen)
+        #expect(symbols.count == count + 2)  // the model and version
+        #expect(symbols.lookup("L9") == nil && symbols.lookup("9") == nil)
+        // A value seen before decodes to its symbol as ever.
+        guard json.contains("L9") else { return }
+        var known1 = Array(json.split(separator: "L9", omittingEmptySubsequences: false).joined(separator: "L1").utf8)
+        try known1.withUnsafeMutableBytes { buffer in
+            try decoder.decode(UnsafeRawBufferPointer(buffer), context: RecordContext(recordTime: 0), into: &event)
+        }
+        #expect(event.segment[0] == known)
+    }
+}

@@ -54,6 +54,28 @@ import Testing
         #expect(h.processor.counters.keyLimited == 1)
     }
 
+    @Test func atTheLimitNewSegmentValuesAreRefusedWithoutGrowingTheSymbolTable() throws {
+        let h = try H(Self.settings(maxKeys: 2))
+        #expect(try h.feed(H.inference(ts: 1_000, x: 1, line: "L1")) == .accepted)
+        #expect(h.processor.keyCount == 2)
+        // The engine's setting at the limit: values never seen are looked up, not interned.
+        h.decoder.internsNewSegmentValues = false
+        let symbols = h.symbols.count
+        for index in 0..<100 {
+            guard case .keyLimit(let reason) = try h.feed(H.inference(ts: 2_000, x: 1, line: "new-\(index)")) else {
+                Issue.record("new-\(index) was not refused at the key limit")
+                continue
+            }
+            #expect(reason.contains("line=(a value not seen before)"))
+        }
+        #expect(h.symbols.count == symbols && h.symbols.lookup("new-0") == nil)
+        // A value already interned still finds its key.
+        #expect(try h.feed(H.inference(ts: 3_000, x: 1, line: "L1")) == .accepted)
+        #expect(h.processor.counters.keyLimited == 100)
+        h.finish()
+        #expect(h.results.map(\.count).sorted() == [2, 2])
+    }
+
     @Test func resourceEventsOfNewKeysPastTheLimitAreRefusedToo() throws {
         var settings = Self.settings(maxKeys: 1)
         settings.keySets = [["line"]]
