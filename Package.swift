@@ -94,7 +94,10 @@ let package = Package(
         ),
         .testTarget(
             name: "DriftlineCoreTests",
-            dependencies: ["DriftlineCore", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: [
+                "DriftlineCore", .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
         .testTarget(
             name: "DriftlineEngineTests",

@@ -7,4 +7,8 @@ public struct Symbol: Hashable, Comparable, Sendable {
     }
 
     public static func < (lhs: Symbol, rhs: Symbol) -> Bool { lhs.id < rhs.id }
+
+    /// A segment value the decoder did not intern (see `EventDecoder.internsNewSegmentValues`):
+    /// it names no string, and no key holds it.
+    public static let unseen = Symbol(id: UInt32.max - 1)
 }

@@ -46,11 +46,15 @@ final class PipelineRun {
     /// they were last assigned.
     private var rereadReported: Set<Int> = []
     private var lastCommit: Int64 = 0
+    /// Events past the key limit are logged at most once a minute.
+    private var keyLimitNotice = NoticeThrottle(interval: 60_000)
+    private let maxKeys: Int
     private let observer: ((ProcessorOutput) -> Void)?
 
     init(topology: Topology, baselines: [Baseline], observer: ((ProcessorOutput) -> Void)?) throws {
         self.topology = topology
         self.observer = observer
+        maxKeys = topology.limits.maxKeys
         processor = try DriftProcessor(settings: topology.processorSettings, symbols: symbols, baselines: baselines)
         event = Event(segmentDimensions: topology.segmentDimensions.count)
         outputs = try Outputs(topology.sinks) { target in
@@ -67,6 +71,7 @@ final class PipelineRun {
             var mapping = spec.mapping
             mapping.fixedKind = spec.fixedKind ?? mapping.fixedKind
             let decoder = try EventDecoder(mapping: mapping, symbols: symbols)
+            decoder.maxFeatures = topology.limits.maxFeatures
             switch spec.transport {
             case .file(let path):
                 files.append(
@@ -330,6 +335,9 @@ final class PipelineRun {
         context: RecordContext, now: Int64
     ) -> Bool {
         summary.records += 1
+        // At the key limit, an event with a segment value never seen before would add a key and
+        // be dead-lettered: the decoder then leaves such values out of the symbol table.
+        decoder.internsNewSegmentValues = processor.keyCount < maxKeys
         do {
             try decoder.decode(payload, context: context, into: &event)
             return true
@@ -356,6 +364,14 @@ final class PipelineRun {
             deadLetter(code: "future", reason: reason, source: source(), position: position, payload, now)
         case .rejected(let reason):
             deadLetter(code: "rejected", reason: reason, source: source(), position: position, payload, now)
+        case .keyLimit(let reason):
+            deadLetter(code: "keyLimit", reason: reason, source: source(), position: position, payload, now)
+            if let count = keyLimitNotice.occurred(now: now) {
+                Self.warn(
+                    "the key limit of \(topology.limits.maxKeys) (limits.max_keys) is reached: \(count) event(s) of new "
+                        + "keys dead-lettered with code keyLimit since the last notice (at most one a minute), "
+                        + "\(processor.counters.keyLimited) in all; keys already held go on. Latest: \(reason)")
+            }
         }
     }
 

@@ -38,6 +38,8 @@ public struct RunSummary: Sendable {
             inferences never labelled \(processor.unlabelled + processor.evictedUnlabelled)
             out: \(results) window results, \(alerts) alerts, \(triggers) retrain triggers\
             \(processor.keysForgotten > 0 ? "\nkeys forgotten after their idle time: \(processor.keysForgotten)" : "")\
+            \(processor.keyLimited > 0 ? "\nevents of new keys past the key limit (dead-lettered): \(processor.keyLimited)" : "")\
+            \(processor.unmeasuredFeatureValues > 0 ? "\nfeature values past the feature limit (not measured): \(processor.unmeasuredFeatureValues)" : "")\
             \(recordsReadAgain > 0 ? "\nrecords read again and skipped (processed before): \(recordsReadAgain)" : "")\
             \(partitionsRevokedWhileCounted > 0 ? "\npartitions revoked while open windows counted their records: \(partitionsRevokedWhileCounted)" : "")\
             \(outputFailure.map { "\nOUTPUT FAILURE (offsets not committed since): \($0)" } ?? "")

@@ -8,7 +8,8 @@ extension Topology {
             outOfOrderness: time.outOfOrdernessMs, allowedLateness: time.allowedLatenessMs,
             idleTimeout: time.idleTimeoutMs, labelWait: labels.waitMs, maxPendingLabels: labels.maxPending,
             rules: rules, processingTime: time.mode == .processing, reviseEvery: reviseEveryMs,
-            maxFuture: time.maxFutureMs, maxJump: time.maxJumpMs, advancesWhenIdle: time.followsClockWhenIdle)
+            maxFuture: time.maxFutureMs, maxJump: time.maxJumpMs, advancesWhenIdle: time.followsClockWhenIdle,
+            maxKeys: limits.maxKeys, maxFeatures: limits.maxFeatures)
         if let forgetKeysAfterMs { settings.forgetKeysAfter = forgetKeysAfterMs }
         return settings
     }

@@ -33,6 +33,10 @@ struct ReplayCommand: ParsableCommand {
     var maxJump = "1h"
     @Option(help: "Re-emit a closed window that late events or labels changed at most this often (default: every hop).")
     var reviseEvery: String?
+    @Option(help: "At most this many result keys at once; events of new keys past it are dead-lettered (keyLimit).")
+    var maxKeys = 100_000
+    @Option(help: "Events with more features than this are dead-lettered (tooManyFeatures).")
+    var maxFeatures = 256
     @Option(help: "The NDJSON events to replay ('-' for standard input).")
     var input: String
     @Option(help: "Where window results go ('-' for standard output).")
@@ -55,6 +59,9 @@ struct ReplayCommand: ParsableCommand {
         guard spec.isValid else { throw ValidationError("--hop must be positive and at most --window") }
         let revisionInterval = try reviseEvery.map { try duration($0, "revise-every") }
         guard revisionInterval.map({ $0 > 0 }) ?? true else { throw ValidationError("--revise-every must be positive") }
+        guard maxKeys >= 1, maxFeatures >= 1 else {
+            throw ValidationError("--max-keys and --max-features must be at least 1")
+        }
         let keys =
             [[]] + segment.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
         func target(_ path: String) -> Topology.SinkTarget { path == "-" ? .stdout : .file(path: path) }
@@ -76,7 +83,8 @@ struct ReplayCommand: ParsableCommand {
             ],
             sinks: Topology.SinkSpecs(
                 results: target(results), alerts: target(alerts), retrain: retrain.map(target),
-                deadLetter: target(deadLetterPath)), reviseEveryMs: revisionInterval)
+                deadLetter: target(deadLetterPath)), reviseEveryMs: revisionInterval,
+            limits: Topology.LimitSettings(maxKeys: maxKeys, maxFeatures: maxFeatures))
         let summary = try Pipeline(topology: topology, baselines: BaselineCatalog.load(paths: baseline)).run()
         TopologyRunner.report(summary)
     }

@@ -26,7 +26,7 @@ import Testing
         ),
         (
             yaml(extra: "colour: red"), .unknownKey, 5, 1,
-            "unknown key 'colour' at the top level; expected one of: name, time, windows, keys, labels, baselines, "
+            "unknown key 'colour' at the top level; expected one of: name, time, windows, keys, labels, limits, baselines, "
                 + "latency, connections, sources, sinks, rules"
         ),
         (  // the mapping `{hop: 1m}` opens at column 10
@@ -121,6 +121,11 @@ import Testing
         (
             yaml(extra: "labels: {max_pending: lots}"), .wrongType, 5, 23,
             "labels.max_pending must be a whole number, not 'lots'"
+        ),
+        (yaml(extra: "limits: {max_keys: 0}"), .invalidValue, 5, 20, "limits.max_keys must be at least 1, not 0"),
+        (
+            yaml(extra: "limits: {max_features: many}"), .wrongType, 5, 24,
+            "limits.max_features must be a whole number, not 'many'"
         ),
         (
             yaml(extra: "time: {mode: evnt}"), .invalidValue, 5, 14,

@@ -24,6 +24,8 @@ import Testing
         #expect(topology.segmentDimensions == [])
         #expect(topology.labels.waitMs == 600_000)  // 10 minutes
         #expect(topology.labels.maxPending == 1_000_000)
+        #expect(topology.limits == Topology.LimitSettings(maxKeys: 100_000, maxFeatures: 256))
+        #expect(topology.processorSettings.maxKeys == 100_000 && topology.processorSettings.maxFeatures == 256)
         #expect(topology.baselinePaths == [])
         #expect(topology.latencyBudgetMs == 100)
         #expect(topology.sources == [.init(name: "s", transport: .stdin, mapping: .contract(segmentDimensions: []))])
@@ -138,6 +140,12 @@ import Testing
                     name: "missing_inputs", metric: .missingRate, direction: .below, threshold: 0.05,
                     resolveThreshold: 0.07, sustain: 2, minSamples: 0, severity: "info", retrain: true)
             ])
+    }
+
+    @Test func limitsBoundKeysAndFeatures() throws {
+        let topology = try loadTopology(Self.minimal + "\nlimits: {max_keys: 20_000, max_features: 64}")
+        #expect(topology.limits == Topology.LimitSettings(maxKeys: 20_000, maxFeatures: 64))
+        #expect(topology.processorSettings.maxKeys == 20_000 && topology.processorSettings.maxFeatures == 64)
     }
 
     @Test func retrainSinkDefaultsToTheAlertsSinkAndCanBeItsOwn() throws {

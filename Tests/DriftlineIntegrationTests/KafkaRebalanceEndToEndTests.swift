@@ -17,7 +17,7 @@ import Testing
         try kafka.createTopic("line-a", partitions: 2)
         // 100 inferences in [0, 60 s), keyed so both partitions get some.
         let lines = (0..<100).map {
-            #"k\#($0):{"type":"inference","model":"m","version":"1","ts":\#($0 * 500),"features":{"x":1},"prediction":"ok"}"#
+            #"k\#($0):{"type":"inference","model":"m","version":"1","ts":\#(1_795_651_200_000 + $0 * 500),"features":{"x":1},"prediction":"ok"}"#
         }
         try Tools.run(
             "/usr/bin/kcat", ["-P", "-b", kafka.bootstrapServers, "-t", "line-a", "-K", ":"],
@@ -40,7 +40,8 @@ import Testing
         try kafka.createTopic("line-b", partitions: 1)
         run.wait { $0.recordsReadAgain > 0 }
         // One record at 61 s in each partition moves the watermark past 60 s: [0, 60 s) closes.
-        let closing = #"{"type":"inference","model":"m","version":"1","ts":61000,"features":{"x":1},"prediction":"ok"}"#
+        let closing =
+            #"{"type":"inference","model":"m","version":"1","ts":1795651261000,"features":{"x":1},"prediction":"ok"}"#
         for (topic, partition) in [("line-a", "0"), ("line-a", "1"), ("line-b", "0")] {
             try Tools.run(
                 "/usr/bin/kcat", ["-P", "-b", kafka.bootstrapServers, "-t", topic, "-p", partition],
@@ -54,7 +55,7 @@ import Testing
         #expect(summary.partitionsRevokedWhileCounted == 2)
         let windows = try work.objects("windows.ndjson")
         #expect(windows.count == 1)
-        #expect((windows.first?["window"] as? [String: Any])?["start"] as? String == "1970-01-01T00:00:00.000Z")
+        #expect((windows.first?["window"] as? [String: Any])?["start"] as? String == "2026-11-26T00:00:00.000Z")
         #expect(windows.first?["count"] as? Int == 100, "each of the 100 records counted once")
     }
 }

@@ -289,8 +289,8 @@ struct Workspace {
         return url(name)
     }
 
-    /// Runs one of the package's executables in the workspace and returns what it printed; throws
-    /// with its output if it fails.
+    /// Runs one of the package's executables in the workspace and returns what it wrote to
+    /// standard output and standard error; throws with that output if it fails.
     @discardableResult
     func run(_ executable: String, _ arguments: [String]) throws -> String {
         let process = Process()

@@ -185,9 +185,9 @@ enum Tools {
         let kafka = try MockKafkaCluster(brokers: 1)
         defer { kafka.destroy() }
         try kafka.createTopic("plant", partitions: 1)
-        // Four inferences without model or version in the payload, at 0, 30, 61 and 130 s.
+        // Four inferences without model or version in the payload, at 0, 30, 61 and 130 s past midnight.
         let lines = [0, 30_000, 61_000, 130_000].map {
-            #"press-1:{"type":"inference","ts":\#($0),"features":{"x":1},"prediction":"ok"}"#
+            #"press-1:{"type":"inference","ts":\#(1_795_651_200_000 + $0),"features":{"x":1},"prediction":"ok"}"#
         }
         try Tools.run(
             "/usr/bin/kcat",

@@ -34,4 +34,6 @@ extension ErrorCode where Domain == DecodeError {
     public static let oversize = Self("oversize")
     /// The `type` role names no known event kind.
     public static let unknownKind = Self("unknownKind")
+    /// The features object has more members than the decoder's `maxFeatures`.
+    public static let tooManyFeatures = Self("tooManyFeatures")
 }

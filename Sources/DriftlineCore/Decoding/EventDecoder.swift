@@ -10,6 +10,14 @@ public final class EventDecoder {
     /// Event times outside this range are rejected with `DecodeError.Code.invalidTimestamp`; the
     /// contract's `Timestamp.accepted` unless changed (tests of windowing near the epoch widen it).
     public var acceptedTimes = Timestamp.accepted
+    /// A features object with more members than this is rejected with
+    /// `DecodeError.Code.tooManyFeatures`; names past the limit are not interned.
+    public var maxFeatures = 256
+    /// When false, a segment value never seen before is looked up, not interned, and decodes as
+    /// `Symbol.unseen`. The engine turns this off while it holds as many keys as it may: such an
+    /// event would add a key and is dead-lettered anyway, and the symbol table stops growing
+    /// with a flood of new values.
+    public var internsNewSegmentValues = true
 
     private let mapping: FieldMapping
     private let plan: DecodePlan
@@ -117,6 +125,8 @@ public final class EventDecoder {
     private struct PassState {
         var kind: EventKind?
         var problem: Problem?
+        /// Members of the largest features object, when it had more than `maxFeatures`.
+        var featureMembers = 0
     }
 
     /// A scalar value read from the payload; strings are valid only until the next token.
@@ -181,6 +191,13 @@ public final class EventDecoder {
         }
         guard isObject else {
             throw DecodeError(code: .notAnObject, message: "the payload is valid JSON but not an object")
+        }
+        if state.featureMembers > 0 {
+            throw DecodeError(
+                code: .tooManyFeatures,
+                message: "the features object (\(source(of: DecodePlan.Target(role: .features)))) has "
+                    + "\(state.featureMembers) members; "
+                    + "the limit is \(maxFeatures) (limits.max_features)")
         }
         if let problem = state.problem { throw error(for: problem, payload: payload) }
 
@@ -284,7 +301,15 @@ public final class EventDecoder {
         repeat {
             let key = try s.readKey()
             let child = node.childCount == 0 ? -1 : self.child(of: node, named: key, hint: &hint)
-            let feature = node.collectsFeatures ? cache.symbol(key, slot: featureSlot + ordinal, table: symbols) : nil
+            var feature: Symbol?
+            if node.collectsFeatures {
+                if ordinal < maxFeatures {
+                    feature = cache.symbol(key, slot: featureSlot + ordinal, table: symbols)
+                } else {
+                    // Past the limit: the event is rejected, and its names are not interned.
+                    state.featureMembers = max(state.featureMembers, ordinal + 1)
+                }
+            }
             ordinal += 1
             let dimension = node.collectsSegment ? self.dimension(named: key) : -1
             if feature == nil && dimension < 0 {
@@ -325,7 +350,8 @@ public final class EventDecoder {
             if let feature { addFeature(feature, value(of: scalar)) }
             if dimension >= 0 {
                 if let symbol = symbol(
-                    scalar, slot: slot(of: DecodePlan.Target(role: .segment, dimension: Int32(dimension))))
+                    scalar, slot: slot(of: DecodePlan.Target(role: .segment, dimension: Int32(dimension))),
+                    segment: true)
                 {
                     event.segment[dimension] = symbol
                 } else if case .null = scalar {
@@ -436,7 +462,7 @@ public final class EventDecoder {
             default: wrongType()
             }
         case .model, .version, .host, .segmentField:
-            let symbol = self.symbol(scalar, slot: slot(of: target))
+            let symbol = self.symbol(scalar, slot: slot(of: target), segment: target.role == .segmentField)
             if symbol == nil {
                 guard case .null = scalar else { return wrongType() }
             }
@@ -503,7 +529,8 @@ public final class EventDecoder {
         if target.role == .requestID {
             event.requestID = appendText(key)
         } else {
-            setIdentity(symbols.intern(key), for: target, &event)
+            let segment = target.role == .segmentField && !internsNewSegmentValues
+            setIdentity(segment ? symbols.lookup(key) ?? .unseen : symbols.intern(key), for: target, &event)
         }
     }
 
@@ -648,11 +675,18 @@ public final class EventDecoder {
     }
 
     /// The symbol of a key value (a string or an integer's text); nil for anything else.
-    private func symbol(_ scalar: Scalar, slot: Int) -> Symbol? {
+    private func symbol(_ scalar: Scalar, slot: Int, segment: Bool = false) -> Symbol? {
+        if segment && !internsNewSegmentValues {
+            switch scalar {
+            case .string(let bytes): return symbols.lookup(bytes) ?? .unseen
+            case .number(let number) where number.isInteger: return symbols.lookup(number.text) ?? .unseen
+            default: return nil
+            }
+        }
         switch scalar {
-        case .string(let bytes): cache.symbol(bytes, slot: slot, table: symbols)
-        case .number(let number) where number.isInteger: cache.symbol(number.text, slot: slot, table: symbols)
-        default: nil
+        case .string(let bytes): return cache.symbol(bytes, slot: slot, table: symbols)
+        case .number(let number) where number.isInteger: return cache.symbol(number.text, slot: slot, table: symbols)
+        default: return nil
         }
     }
 

@@ -17,6 +17,8 @@ public final class DriftProcessor {
     private let keySetCount: Int
     private let window: WindowSpec
     private let allowedLateness: Int64
+    private let maxKeys: Int
+    private let maxFeatures: Int
     private var labelJoin: LabelJoin
     private var watermarks: Watermarks
     private var rules: RuleEngine
@@ -93,6 +95,11 @@ public final class DriftProcessor {
         keySetCount = settings.keySets.count
         window = settings.window
         allowedLateness = settings.allowedLateness
+        maxKeys = settings.maxKeys
+        maxFeatures = settings.maxFeatures
+        guard maxKeys >= 1, maxFeatures >= 1 else {
+            throw ProcessorError(.invalidSettings, "the key and feature limits must be at least 1")
+        }
         keys = KeySpace(dimensions: dimensionSets, names: settings.segmentDimensions, symbols: symbols)
         for baseline in baselines {
             let id = ProfileID(model: symbols.intern(baseline.model).id, version: symbols.intern(baseline.version).id)
@@ -332,6 +339,7 @@ public final class DriftProcessor {
         case .late(let why): (code, reason) = ("late", why)
         case .future(let why): (code, reason) = ("future", why)
         case .rejected(let why): (code, reason) = ("rejected", why)
+        case .keyLimit(let why): (code, reason) = ("keyLimit", why)
         }
         output.refused.append(
             RefusedRecord(
@@ -361,14 +369,21 @@ public final class DriftProcessor {
         guard let model = event.model, let version = event.version else {
             return .rejected("inference without model or version")
         }
+        if keys.count + keySetCount > maxKeys, let limited = keyLimit(event, model: model, version: version) {
+            return limited
+        }
         counters.inferences += 1
         let profile = profile(model: model, version: version)
         if event.features.count > scratchCapacity { growScratch(to: event.features.count) }
         var slotCount = 0
         var binCount = 0
         for feature in event.features {
-            let slot = profile.slot(for: feature.name, symbols: symbols)
+            let slot = profile.slot(for: feature.name, symbols: symbols, limit: maxFeatures)
             if case .missing = feature.value { continue }
+            guard slot >= 0 else {
+                counters.unmeasuredFeatureValues += 1
+                continue
+            }
             if slot < profile.baselineFeatureCount {
                 guard let bin = profile.bin(slot: slot, value: feature.value, in: event) else {
                     counters.invalidFeatureValues += 1
@@ -503,6 +518,9 @@ public final class DriftProcessor {
         guard let model = event.model, let version = event.version else {
             return .rejected("resource event without model or version")
         }
+        if keys.count + keySetCount > maxKeys, let limited = keyLimit(event, model: model, version: version) {
+            return limited
+        }
         counters.resources += 1
         let profile = profile(model: model, version: version)
         let host = event.host ?? symbols.intern("_unknown")
@@ -554,6 +572,22 @@ public final class DriftProcessor {
 
     private func taskSource(_ profile: ModelProfile) -> String {
         profile.baseline?.task != nil ? "its baseline's task" : "no baseline names its task; its first prediction did"
+    }
+
+    /// `.keyLimit` when `event` would add keys past `maxKeys` (all of its keys or none are
+    /// counted, so a dead letter is never half counted); nil when it fits.
+    private func keyLimit(_ event: borrowing Event, model: Symbol, version: Symbol) -> Disposition? {
+        let new = keys.newKeys(event: event, model: model, version: version)
+        guard new > 0, keys.count + new > maxKeys else { return nil }
+        counters.keyLimited += 1
+        let segment = settings.segmentDimensions.indices.compactMap { index in
+            event.segment[index].map {
+                "\(settings.segmentDimensions[index])=\($0 == .unseen ? "(a value not seen before)" : symbols[$0])"
+            }
+        }
+        return .keyLimit(
+            "\(symbols[model]) \(symbols[version]) \(segment.isEmpty ? "_all" : segment.joined(separator: ","))"
+                + " would add \(new) key(s) to the \(keys.count) held; the limit is \(maxKeys) (limits.max_keys)")
     }
 
     private func missingDimensionsReason(_ event: Event) -> String {

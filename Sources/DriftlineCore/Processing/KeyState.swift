@@ -70,10 +70,9 @@ struct KeySpace {
         self.symbols = symbols
     }
 
-    /// The key of `event` in key set `set`, creating it on first sight; nil when the event lacks
-    /// one of the set's dimensions.
+    /// The tuple of `event`'s key in key set `set`; nil when the event lacks one of the set's dimensions.
     @inline(__always)
-    mutating func key(set: Int, event: borrowing Event, profile: ModelProfile) -> KeyState? {
+    private func tuple(set: Int, event: borrowing Event, model: Symbol, version: Symbol) -> Tuple? {
         var values: (UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0)
         var position = 0
         for dimension in dimensions[set] {
@@ -87,11 +86,41 @@ struct KeySpace {
             }
             position += 1
         }
-        let tuple = Tuple(
-            modelVersion: UInt64(profile.model.id) << 32 | UInt64(profile.version.id),
+        return Tuple(
+            modelVersion: UInt64(model.id) << 32 | UInt64(version.id),
             setAndFirst: UInt64(set) << 32 | UInt64(values.0),
             second: UInt64(values.1) << 32 | UInt64(values.2),
             third: UInt64(values.3))
+    }
+
+    /// How many keys `event` of (`model`, `version`) would add: one per key set whose dimensions
+    /// it has and whose key is not held yet.
+    func newKeys(event: borrowing Event, model: Symbol, version: Symbol) -> Int {
+        var new = 0
+        let mask = slots.count - 1
+        for set in dimensions.indices {
+            guard let tuple = tuple(set: set, event: event, model: model, version: version) else { continue }
+            var slot = tuple.hash & mask
+            var found = false
+            while slots[slot] != 0 {
+                if tuples[Int(slots[slot] - 1)] == tuple {
+                    found = true
+                    break
+                }
+                slot = (slot + 1) & mask
+            }
+            if !found { new += 1 }
+        }
+        return new
+    }
+
+    /// The key of `event` in key set `set`, creating it on first sight; nil when the event lacks
+    /// one of the set's dimensions.
+    @inline(__always)
+    mutating func key(set: Int, event: borrowing Event, profile: ModelProfile) -> KeyState? {
+        guard let tuple = tuple(set: set, event: event, model: profile.model, version: profile.version) else {
+            return nil
+        }
         let mask = slots.count - 1
         var slot = tuple.hash & mask
         while slots[slot] != 0 {
@@ -99,6 +128,9 @@ struct KeySpace {
             if tuples[id] == tuple { return all[id] }
             slot = (slot + 1) & mask
         }
+        // A value the decoder did not intern names no string: such an event is refused at the key
+        // limit before it gets here (`EventDecoder.internsNewSegmentValues`).
+        guard !dimensions[set].contains(where: { event.segment[$0] == .unseen }) else { return nil }
         let segment = dimensions[set].map { SegmentValue(name: names[$0], value: symbols[event.segment[$0]!]) }
             .sorted { $0.name < $1.name }
         let id = freeIDs.popLast() ?? all.count

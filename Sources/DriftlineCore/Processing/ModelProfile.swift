@@ -86,12 +86,14 @@ final class ModelProfile {
         lastClass.deallocate()
     }
 
-    /// The slot of a feature, assigning the next free one on first sight.
+    /// The slot of a feature, assigning the next free one on first sight while fewer than `limit`
+    /// features have one; -1 for a new feature past it.
     @inline(__always)
-    func slot(for name: Symbol, symbols: SymbolTable) -> Int {
+    func slot(for name: Symbol, symbols: SymbolTable, limit: Int) -> Int {
         let id = Int(name.id)
         if id < slotBySymbol.count, slotBySymbol[id] >= 0 { return Int(slotBySymbol[id]) }
         let slot = featureNames.count
+        guard slot < limit else { return -1 }
         featureNames.append(symbols[name])
         assign(slot: slot, to: name)
         return slot

@@ -37,13 +37,22 @@ public struct ProcessorSettings: Sendable {
     /// Whether the watermark follows the wall clock once every input partition has been idle for
     /// `idleTimeout` (off for finite inputs, whose end closes every window).
     public var advancesWhenIdle: Bool
+    /// At most this many keys (model, version, segment of a key set; the whole-model rollup
+    /// included) are held at once. An event that would add a key past it is not counted in any
+    /// window and comes back as `Disposition.keyLimit`; events of keys already held go on.
+    public var maxKeys: Int
+    /// At most this many features are measured per (model, version): the baseline's, then others
+    /// in order of first sight. Values of features past it are counted in
+    /// `ProcessorCounters.unmeasuredFeatureValues` and otherwise ignored.
+    public var maxFeatures: Int
 
     public init(
         window: WindowSpec, segmentDimensions: [String] = [], keySets: [[String]] = [[]],
         outOfOrderness: Int64 = 5_000, allowedLateness: Int64 = 0, idleTimeout: Int64 = 30_000,
         labelWait: Int64 = 600_000, maxPendingLabels: Int = 1_000_000, rules: [RuleSpec] = RuleSpec.defaults,
         processingTime: Bool = false, reviseEvery: Int64? = nil, forgetKeysAfter: Int64 = 86_400_000,
-        maxFuture: Int64 = 900_000, maxJump: Int64 = 3_600_000, advancesWhenIdle: Bool = true
+        maxFuture: Int64 = 900_000, maxJump: Int64 = 3_600_000, advancesWhenIdle: Bool = true,
+        maxKeys: Int = 100_000, maxFeatures: Int = 256
     ) {
         self.window = window
         self.segmentDimensions = segmentDimensions
@@ -60,6 +69,8 @@ public struct ProcessorSettings: Sendable {
         self.maxFuture = maxFuture
         self.maxJump = maxJump
         self.advancesWhenIdle = advancesWhenIdle
+        self.maxKeys = maxKeys
+        self.maxFeatures = maxFeatures
     }
 }
 
@@ -76,6 +87,8 @@ public enum Disposition: Equatable, Sendable {
     case held
     /// It lacks what every key set needs, or names something the processor cannot use.
     case rejected(String)
+    /// It would add a key past `ProcessorSettings.maxKeys`: counted in no window.
+    case keyLimit(String)
 }
 
 /// Running totals of a `DriftProcessor`, for metrics and the end-of-run report.
@@ -109,6 +122,11 @@ public struct ProcessorCounters: Equatable, Sendable {
     public var jumpsRefused = 0
     /// Jumps ahead that later records confirmed: the partition's time moved on with them.
     public var jumpsTaken = 0
+    /// Events not counted because they would have added a key past `ProcessorSettings.maxKeys`.
+    public var keyLimited = 0
+    /// Feature values not measured because their (model, version) already measures
+    /// `ProcessorSettings.maxFeatures` other features.
+    public var unmeasuredFeatureValues = 0
 
     public init() {}
 }

@@ -1,18 +1,7 @@
-import Histogram
-
 /// The open state of one window of one key: every operator's running counts, mutated in place.
 ///
 /// A class, so the hot path updates it through one reference instead of copying arrays.
 final class WindowState {
-    /// Latency is recorded in microseconds from 1 µs to 60 s at 3 significant digits (~70 KB);
-    /// larger values count in the top bucket, and the exact maximum is kept separately.
-    static let latencyHighestMicros: UInt64 = 60_000_000
-    /// An empty latency histogram; a window's histogram starts as a copy of it, which shares its
-    /// counts until the first record copies them in one block (building a histogram fills its
-    /// counts element by element, several times slower).
-    private static let emptyLatency = Histogram<UInt32>(
-        lowestDiscernibleValue: 1, highestTrackableValue: latencyHighestMicros, numberOfSignificantValueDigits: .three)
-
     let key: KeyState
     /// The windows sharing this start; holds this window until the group is dropped.
     let group: WindowGroup
@@ -26,11 +15,10 @@ final class WindowState {
     /// Flat bin counts of the baseline features (see `ModelProfile.binOffsets`), `binCount` of them.
     let bins: UnsafeMutablePointer<UInt32>
     let binCount: Int
-    var latency: Histogram<UInt32>?
+    /// Sparse: its memory grows with the distinct latency buckets this window saw.
+    var latency = LatencyHistogram()
     /// `latencyResult()` of the histogram as it is; dropped when a latency is recorded.
     private var cachedLatency: LatencyResult?
-    var latencyMax = -Double.infinity
-    private var latencySamples = 0
     var classification = ClassificationTally()
     var regression = RegressionTally()
     var resources: [Symbol: ResourceSamples] = [:]
@@ -75,41 +63,15 @@ final class WindowState {
     /// Records one inference's latency.
     @inline(__always)
     func recordLatency(_ milliseconds: Double) {
-        if latencySamples == 0 { latency = Self.emptyLatency }
-        let micros = (milliseconds * 1000).rounded()
-        let value =
-            micros < 1 ? 1 : (micros > Double(Self.latencyHighestMicros) ? Self.latencyHighestMicros : UInt64(micros))
-        _ = latency!.record(value)
-        if milliseconds > latencyMax { latencyMax = milliseconds }
-        latencySamples += 1
+        latency.record(milliseconds: milliseconds)
         cachedLatency = nil
     }
 
-    /// Nearest-rank p50/p90/p95/p99/p99.9 and the exact maximum, in one pass over the recorded buckets.
-    ///
-    /// The rank of quantile q over n values is ⌈q·n⌉ (the smallest value with at least q of the values
-    /// at or below it); each percentile is its bucket's highest equivalent value, as HdrHistogram's
-    /// `valueAtPercentile` reports it, never above the largest value recorded.
+    /// Nearest-rank p50/p90/p95/p99/p99.9 and the exact maximum (see `LatencyHistogram.result()`),
+    /// kept until the next latency is recorded.
     func latencyResult() -> LatencyResult? {
         if let cachedLatency { return cachedLatency }
-        guard let histogram = latency, histogram.totalCount > 0 else { return nil }
-        let total = histogram.totalCount
-        let perMille: [UInt64] = [500, 900, 950, 990, 999]
-        let ranks = perMille.map { max(1, ($0 * total + 999) / 1000) }
-        let maxMicros = (latencyMax * 1000).rounded()
-        var values = [Double](repeating: latencyMax, count: perMille.count)
-        var next = 0
-        var cumulative: UInt64 = 0
-        for bucket in histogram.recordedValues() where next < ranks.count {
-            cumulative += UInt64(bucket.count)
-            while next < ranks.count && cumulative >= ranks[next] {
-                values[next] = min(Double(bucket.value), maxMicros) / 1000
-                next += 1
-            }
-        }
-        cachedLatency = LatencyResult(
-            p50: values[0], p90: values[1], p95: values[2], p99: values[3], p999: values[4], max: latencyMax,
-            samples: Int(total))
+        cachedLatency = latency.result()
         return cachedLatency
     }
 

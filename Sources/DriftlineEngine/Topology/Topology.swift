@@ -62,6 +62,24 @@ public struct Topology: Equatable, Sendable {
         }
     }
 
+    /// Bounds on what producers can make the engine hold, so a batch-id dimension, a
+    /// misconfigured device id or a hostile producer cannot exhaust its memory.
+    public struct LimitSettings: Equatable, Sendable {
+        /// At most this many result keys (model, version, segment of a key set; the whole-model
+        /// rollup included) at once; an event that would add one past it is dead-lettered with
+        /// code `keyLimit`.
+        public var maxKeys: Int
+        /// An event with more features than this is dead-lettered with code `tooManyFeatures`;
+        /// at most this many distinct features are measured per model version.
+        public var maxFeatures: Int
+
+        /// Settings with the documented defaults: 100,000 keys, 256 features.
+        public init(maxKeys: Int = 100_000, maxFeatures: Int = 256) {
+            self.maxKeys = maxKeys
+            self.maxFeatures = maxFeatures
+        }
+    }
+
     /// One input of the engine.
     public struct SourceSpec: Equatable, Sendable {
         /// Where a source's records come from.
@@ -143,6 +161,8 @@ public struct Topology: Equatable, Sendable {
     public var keys: [[String]]
     /// Label join settings.
     public var labels: LabelSettings
+    /// Bounds on keys and features.
+    public var limits: LimitSettings
     /// Absolute paths of baseline JSON files or of directories holding them.
     public var baselinePaths: [String]
     /// The single-inference latency budget in milliseconds.
@@ -159,7 +179,7 @@ public struct Topology: Equatable, Sendable {
         name: String, time: TimeSettings = TimeSettings(), windows: WindowSpec, keys: [[String]] = [[]],
         labels: LabelSettings = LabelSettings(), baselinePaths: [String] = [], latencyBudgetMs: Double = 100,
         sources: [SourceSpec], sinks: SinkSpecs, rules: [RuleSpec] = RuleSpec.defaults, reviseEveryMs: Int64? = nil,
-        forgetKeysAfterMs: Int64? = nil
+        forgetKeysAfterMs: Int64? = nil, limits: LimitSettings = LimitSettings()
     ) {
         self.name = name
         self.time = time
@@ -173,6 +193,7 @@ public struct Topology: Equatable, Sendable {
         self.rules = rules
         self.reviseEveryMs = reviseEveryMs
         self.forgetKeysAfterMs = forgetKeysAfterMs
+        self.limits = limits
     }
 
     /// Every dimension named in `keys`, once each, sorted by name: the value of

@@ -15,8 +15,8 @@ struct TopologyParser {
 
     /// What the tree's root is wired to: the schema's top-level keys.
     private static let topLevelKeys = [
-        "name", "time", "windows", "keys", "labels", "baselines", "latency", "connections", "sources", "sinks",
-        "rules",
+        "name", "time", "windows", "keys", "labels", "limits", "baselines", "latency", "connections", "sources",
+        "sinks", "rules",
     ]
 
     /// The topology `root` describes, or `nil` when a required part is missing or broken.
@@ -32,6 +32,7 @@ struct TopologyParser {
         let windowing = top["windows"].flatMap { windowSettings($0) }
         let keys = top["keys"].map { self.keys($0) } ?? [[]]
         let labels = top["labels"].map { labelSettings($0) } ?? Topology.LabelSettings()
+        let limits = top["limits"].map { limitSettings($0) } ?? Topology.LimitSettings()
         let baselinePaths = top["baselines"].map { self.baselinePaths($0) } ?? []
         let latencyBudgetMs = top["latency"].map { latencyBudget($0) } ?? 100
         let sources = top["sources"].flatMap { self.sources($0, dimensions: Set(keys.joined()).sorted()) }
@@ -43,7 +44,8 @@ struct TopologyParser {
         return Topology(
             name: name, time: time, windows: windowing.spec, keys: keys, labels: labels,
             baselinePaths: baselinePaths, latencyBudgetMs: latencyBudgetMs, sources: sources, sinks: sinks,
-            rules: rules, reviseEveryMs: windowing.reviseEvery, forgetKeysAfterMs: windowing.forgetKeysAfter)
+            rules: rules, reviseEveryMs: windowing.reviseEvery, forgetKeysAfterMs: windowing.forgetKeysAfter,
+            limits: limits)
     }
 
     // MARK: - Sections
@@ -165,6 +167,22 @@ struct TopologyParser {
         if let node = labels["max_pending"], let value = reader.int(node, path: labels.path("max_pending"), minimum: 1)
         {
             settings.maxPending = value
+        }
+        return settings
+    }
+
+    private mutating func limitSettings(_ node: Node) -> Topology.LimitSettings {
+        var settings = Topology.LimitSettings()
+        guard let limits = reader.fields(node, path: "limits", allowed: ["max_keys", "max_features"]) else {
+            return settings
+        }
+        if let node = limits["max_keys"], let value = reader.int(node, path: limits.path("max_keys"), minimum: 1) {
+            settings.maxKeys = value
+        }
+        if let node = limits["max_features"],
+            let value = reader.int(node, path: limits.path("max_features"), minimum: 1)
+        {
+            settings.maxFeatures = value
         }
         return settings
     }

@@ -92,3 +92,87 @@ import Testing
         #expect(event.requestID.map(event.string) == String(repeating: "é", count: 2_000))
     }
 }
+
+/// `limits.max_features`: the decoder refuses an event with more features, without interning them.
+@Suite struct FeatureLimitTests {
+    static func event(features count: Int, prefix: String = "f") -> String {
+        let features = (0..<count).map { "\"\(prefix)\($0)\":\($0)" }.joined(separator: ",")
+        return #"{"type":"inference","model":"m","version":"1","ts":1795651200000,"features":{"# + features + "}}"
+    }
+
+    static func decode(_ json: String, decoder: EventDecoder) -> DecodeError? {
+        var event = Event()
+        var bytes = Array(json.utf8)
+        do {
+            try bytes.withUnsafeMutableBytes { buffer in
+                try decoder.decode(UnsafeRawBufferPointer(buffer), context: RecordContext(recordTime: 0), into: &event)
+            }
+            return nil
+        } catch let error as DecodeError {
+            return error
+        } catch {
+            Issue.record("unexpected \(error)")
+            return nil
+        }
+    }
+
+    @Test func anEventWithMoreFeaturesThanTheLimitIsRefusedAndItsNamesAreNotInterned() throws {
+        let symbols = SymbolTable()
+        let decoder = try EventDecoder(mapping: .contract(segmentDimensions: []), symbols: symbols)
+        #expect(decoder.maxFeatures == 256)
+        decoder.maxFeatures = 3
+        #expect(Self.decode(Self.event(features: 3), decoder: decoder) == nil)
+        let error = try #require(Self.decode(Self.event(features: 5, prefix: "g"), decoder: decoder))
+        #expect(error.code == .tooManyFeatures)
+        #expect(
+            error.message == "the features object (at '/features') has 5 members; the limit is 3 (limits.max_features)")
+        // The first three names of the refused event were interned on the way, the rest not.
+        #expect(symbols.lookup("g2") != nil && symbols.lookup("g3") == nil && symbols.lookup("g4") == nil)
+    }
+
+    @Test func theDefaultLimitTakes256Features() throws {
+        let decoder = try EventDecoder(mapping: .contract(segmentDimensions: []), symbols: SymbolTable())
+        #expect(Self.decode(Self.event(features: 256), decoder: decoder) == nil)
+        #expect(Self.decode(Self.event(features: 257), decoder: decoder)?.code == .tooManyFeatures)
+    }
+
+    @Test func invalidJSONStillWinsOverTooManyFeatures() throws {
+        let decoder = try EventDecoder(mapping: .contract(segmentDimensions: []), symbols: SymbolTable())
+        decoder.maxFeatures = 1
+        let json = #"{"type":"inference","model":"m","version":"1","ts":1795651200000,"features":{"a":1,"b":2,"c":}}"#
+        #expect(Self.decode(json, decoder: decoder)?.code == .invalidJSON)
+    }
+}
+
+/// The engine's key limit reaches into the decoder: new segment values are not interned at it.
+@Suite struct SegmentInterningTests {
+    @Test(arguments: [
+        #"{"type":"inference","model":"m","version":"1","ts":1795651200000,"segment":{"line":"L9"}}"#,
+        #"{"type":"inference","model":"m","version":"1","ts":1795651200000,"segment":{"line":9}}"#,
+        #"{"type":"inference","model":"m","version":"1","ts":1795651200000,"meta":{"line":"L9"}}"#,
+    ])
+    func unseenSegmentValuesDecodeAsUnseenWhenInterningIsOff(json: String) throws {
+        let symbols = SymbolTable()
+        var mapping = FieldMapping.contract(segmentDimensions: ["line"])
+        if json.contains("meta") { mapping.segmentFields = ["line": .pointer("/meta/line")] }
+        let decoder = try EventDecoder(mapping: mapping, symbols: symbols)
+        let known = symbols.intern("L1")
+        decoder.internsNewSegmentValues = false
+        var event = Event(segmentDimensions: 1)
+        let count = symbols.count
+        var bytes = Array(json.utf8)
+        try bytes.withUnsafeMutableBytes { buffer in
+            try decoder.decode(UnsafeRawBufferPointer(buffer), context: RecordContext(recordTime: 0), into: &event)
+        }
+        #expect(event.segment[0] == .unseen)
+        #expect(symbols.count == count + 2)  // the model and version
+        #expect(symbols.lookup("L9") == nil && symbols.lookup("9") == nil)
+        // A value seen before decodes to its symbol as ever.
+        guard json.contains("L9") else { return }
+        var known1 = Array(json.split(separator: "L9", omittingEmptySubsequences: false).joined(separator: "L1").utf8)
+        try known1.withUnsafeMutableBytes { buffer in
+            try decoder.decode(UnsafeRawBufferPointer(buffer), context: RecordContext(recordTime: 0), into: &event)
+        }
+        #expect(event.segment[0] == known)
+    }
+}
