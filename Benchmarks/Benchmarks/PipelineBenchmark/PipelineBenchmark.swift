@@ -43,10 +43,14 @@ final class PipelineRun: @unchecked Sendable {
     var processor: DriftProcessor
     var event: Event
     var cursor = 0
+    /// The processing time events are handled at: the end of the corpus's three hours, as in a
+    /// replay right after them (so none is ahead of the wall clock).
+    let now: Int64
 
     init() {
         var scenario = TelemetryScenario()
         scenario.length = .duration(milliseconds: 3 * 3_600_000)
+        now = scenario.startMs + 3 * 3_600_000
         var generator = try! TelemetryGenerator(scenario: scenario, seed: 7)
         var bytes: [UInt8] = []
         var starts: [Int] = []
@@ -76,7 +80,7 @@ final class PipelineRun: @unchecked Sendable {
             let payload = UnsafeRawBufferPointer(rebasing: all[start..<end])
             do {
                 try decoder.decode(payload, context: RecordContext(), into: &event)
-                _ = processor.process(&event, partition: 0, now: 0)
+                _ = processor.process(&event, partition: 0, now: now)
             } catch {
                 fatalError("generated event failed to decode: \(error)")
             }
