@@ -5,7 +5,8 @@ import Foundation
 
 /// One run of a `Pipeline`, on the calling thread: owns the processor, the decoders, the sinks.
 final class PipelineRun {
-    /// A file or standard-input source, read on the engine's thread.
+    /// A file or standard-input source, read on the engine's thread or (`reader` and `decoder`
+    /// then belong to it) on the file decode stage's.
     private struct FileInput {
         var partition: Int
         var name: String
@@ -35,6 +36,9 @@ final class PipelineRun {
     private var event: Event
     private var summary = RunSummary()
     private var files: [FileInput] = []
+    /// Reads and decodes the file sources on a thread of its own, when decoding is not on the
+    /// engine's thread.
+    private var fileStage: FileDecodeStage?
     private var streams: [Int: StreamInput] = [:]
     /// Dense partition numbers of streaming partitions, after the file sources' own.
     private var partitions: [PartitionKey: Int] = [:]
@@ -48,11 +52,20 @@ final class PipelineRun {
     private var lastCommit: Int64 = 0
     private let observer: ((ProcessorOutput) -> Void)?
 
-    init(topology: Topology, baselines: [Baseline], observer: ((ProcessorOutput) -> Void)?) throws {
+    init(
+        topology: Topology, baselines: [Baseline], decoding: Pipeline.Decoding,
+        observer: ((ProcessorOutput) -> Void)?
+    ) throws {
         self.topology = topology
         self.observer = observer
         processor = try DriftProcessor(settings: topology.processorSettings, symbols: symbols, baselines: baselines)
         event = Event(segmentDimensions: topology.segmentDimensions.count)
+        // The names the processor interns itself, interned before any record, so that symbol ids
+        // depend only on the order in which the records are decoded, on one thread or two.
+        for baseline in baselines {
+            for feature in baseline.features { _ = symbols.intern(feature.name) }
+        }
+        _ = symbols.intern("_unknown")
         outputs = try Outputs(topology.sinks) { target in
             switch target {
             case .stdout: return FileSink(RecordWriter())
@@ -98,11 +111,20 @@ final class PipelineRun {
             }
             processor.register(partition: index, now: now)
         }
+        if decoding == .readerThread && !files.isEmpty {
+            fileStage = FileDecodeStage(
+                inputs: files.map {
+                    FileDecodeStage.Input(partition: $0.partition, reader: $0.reader, decoder: $0.decoder)
+                },
+                segmentDimensions: topology.segmentDimensions.count)
+        }
     }
 
     func run(stopRequested: () -> Bool, progress: (borrowing RunSummary) -> Void) throws -> RunSummary {
         let start = Pipeline.now()
         for stream in streams.values { try stream.source.start() }
+        fileStage?.start()
+        defer { fileStage?.stop() }
         lastCommit = start
         var stopped = false
         while !files.isEmpty || !streams.isEmpty {
@@ -147,6 +169,7 @@ final class PipelineRun {
     // MARK: - Sources
 
     private func readFileBatches() throws {
+        if let fileStage { return try takeDecodedFileBatches(from: fileStage) }
         var index = 0
         while index < files.count {
             let input = files[index]
@@ -156,6 +179,49 @@ final class PipelineRun {
                     line, source: input.name, position: Int64(number), partition: input.partition,
                     decoder: input.decoder, context: RecordContext(recordTime: now), now: now)
             }
+            if more {
+                index += 1
+            } else {
+                processor.remove(partition: input.partition, now: now)
+                files.remove(at: index)
+            }
+        }
+    }
+
+    /// Processes one turn of each file source, decoded by the file decode stage: the same records in
+    /// the same order as `readFileBatches` reads them on this thread.
+    private func takeDecodedFileBatches(from stage: FileDecodeStage) throws {
+        var index = 0
+        while index < files.count {
+            guard let batch = stage.queue.take() else { throw CancellationError() }
+            let input = files[index]
+            precondition(batch.partition == input.partition, "the file decode stage took its turns out of order")
+            if let failure = batch.failure { throw failure }
+            let now = Pipeline.now()
+            for record in batch.records {
+                switch record.outcome {
+                case .decoded(let decoded):
+                    summary.records += 1
+                    batch.load(decoded, into: &event)
+                    let disposition = processor.process(
+                        &event, partition: input.partition, offset: record.position, now: now)
+                    if case .accepted = disposition { continue }
+                    batch.withPayload(of: record) { payload in
+                        deadLetter(disposition, source: input.name, position: record.position, payload, now)
+                    }
+                case .blank:
+                    continue
+                case .failed(let failure):
+                    summary.records += 1
+                    let (code, message) = batch.failures[Int(failure)]
+                    batch.withPayload(of: record) { payload in
+                        deadLetter(
+                            code: code, reason: message, source: input.name, position: record.position, payload, now)
+                    }
+                }
+            }
+            let more = batch.more
+            stage.queue.recycle(batch)
             if more {
                 index += 1
             } else {
@@ -332,12 +398,21 @@ final class PipelineRun {
         _ payload: UnsafeRawBufferPointer, source: @autoclosure () -> String, position: Int64, partition: Int,
         now: Int64
     ) {
-        switch processor.process(&event, partition: partition, offset: position, now: now) {
+        let disposition = processor.process(&event, partition: partition, offset: position, now: now)
+        if case .accepted = disposition { return }
+        deadLetter(disposition, source: source(), position: position, payload, now)
+    }
+
+    /// Dead-letters a record the processor did not accept.
+    private func deadLetter(
+        _ disposition: Disposition, source: String, position: Int64, _ payload: UnsafeRawBufferPointer, _ now: Int64
+    ) {
+        switch disposition {
         case .accepted: break
         case .late(let reason):
-            deadLetter(code: "late", reason: reason, source: source(), position: position, payload, now)
+            deadLetter(code: "late", reason: reason, source: source, position: position, payload, now)
         case .rejected(let reason):
-            deadLetter(code: "rejected", reason: reason, source: source(), position: position, payload, now)
+            deadLetter(code: "rejected", reason: reason, source: source, position: position, payload, now)
         }
     }
 

@@ -3,7 +3,7 @@
 /// The mapping is compiled once; each payload is then read in a single pass that validates the
 /// whole document and captures every role on the way, allocating nothing in steady state (the
 /// `Event`'s arrays keep their capacity and the `SymbolTable` only copies strings it has never
-/// seen). A decoder belongs to one shard, like its symbol table, and is not shared between threads.
+/// seen). A decoder belongs to one thread; the symbol table it interns in may be shared.
 public final class EventDecoder {
     /// Payloads larger than this many bytes are rejected with `DecodeError.Code.oversize`.
     public var maxPayloadBytes: Int
@@ -11,6 +11,9 @@ public final class EventDecoder {
     private let mapping: FieldMapping
     private let plan: DecodePlan
     private let symbols: SymbolTable
+    /// The symbols this decoder has interned, so that it takes the shared table's lock only for
+    /// strings it has not met before.
+    private let symbolCache: SymbolCache
     /// Unescaped strings and numbers on their way to `strtod`; holds at least payload + 1 bytes.
     private var scratch: UnsafeMutablePointer<UInt8>
     private var scratchCapacity: Int
@@ -48,6 +51,7 @@ public final class EventDecoder {
     public init(mapping: FieldMapping, symbols: SymbolTable, maxPayloadBytes: Int = 1 << 20) throws(MappingError) {
         self.mapping = mapping
         self.symbols = symbols
+        symbolCache = SymbolCache(table: symbols)
         self.maxPayloadBytes = maxPayloadBytes
         plan = try DecodePlan(mapping: mapping, symbols: symbols)
         scratchCapacity = 4096
@@ -281,7 +285,8 @@ public final class EventDecoder {
         repeat {
             let key = try s.readKey()
             let child = node.childCount == 0 ? -1 : self.child(of: node, named: key, hint: &hint)
-            let feature = node.collectsFeatures ? cache.symbol(key, slot: featureSlot + ordinal, table: symbols) : nil
+            let feature =
+                node.collectsFeatures ? cache.symbol(key, slot: featureSlot + ordinal, table: symbolCache) : nil
             ordinal += 1
             let dimension = node.collectsSegment ? self.dimension(named: key) : -1
             if feature == nil && dimension < 0 {
@@ -488,7 +493,7 @@ public final class EventDecoder {
         if target.role == .requestID {
             event.requestID = appendText(key)
         } else {
-            setIdentity(symbols.intern(key), for: target, &event)
+            setIdentity(symbolCache.intern(key), for: target, &event)
         }
     }
 
@@ -635,8 +640,8 @@ public final class EventDecoder {
     /// The symbol of a key value (a string or an integer's text); nil for anything else.
     private func symbol(_ scalar: Scalar, slot: Int) -> Symbol? {
         switch scalar {
-        case .string(let bytes): cache.symbol(bytes, slot: slot, table: symbols)
-        case .number(let number) where number.isInteger: cache.symbol(number.text, slot: slot, table: symbols)
+        case .string(let bytes): cache.symbol(bytes, slot: slot, table: symbolCache)
+        case .number(let number) where number.isInteger: cache.symbol(number.text, slot: slot, table: symbolCache)
         default: nil
         }
     }

@@ -36,7 +36,7 @@ final class ModelProfile {
     /// Slot of a feature by its symbol id; -1 where not assigned yet.
     private var slotBySymbol: [Int32] = []
     /// Class names of predictions and labels, the baseline's first.
-    let classes = SymbolTable(capacity: 16)
+    let classes = LocalSymbolTable(capacity: 16)
     /// Decided by the baseline's offline metrics, else by the first prediction seen.
     var task: Task?
     /// The bytes (`lastClassCount` of them, at most `lastClassCapacity`) and index of the class
