@@ -46,11 +46,11 @@ final class DecodedBatchQueue: @unchecked Sendable {
     }
 
     /// An empty batch for `partition`, on recycled storage when there is some.
-    func emptyBatch(partition: Int, capacity: Int) -> DecodedBatch {
+    func emptyBatch(partition: Int) -> DecodedBatch {
         condition.lock()
         let spare = spares.popLast()
         condition.unlock()
-        let batch = spare ?? DecodedBatch(capacity: capacity)
+        let batch = spare ?? DecodedBatch()
         batch.reset(partition: partition)
         return batch
     }

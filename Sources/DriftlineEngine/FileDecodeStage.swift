@@ -45,20 +45,22 @@ final class FileDecodeStage: @unchecked Sendable {
             var index = 0
             while index < active.count {
                 let input = active[index]
-                let batch = queue.emptyBatch(partition: input.partition, capacity: Pipeline.batchLines)
+                let batch = queue.emptyBatch(partition: input.partition)
+                let records = batch.records
                 let now = Pipeline.now()
                 let context = RecordContext(recordTime: now)
                 let more: Bool
                 do {
                     more = try input.reader.nextBatch(maxLines: Pipeline.batchLines) { line, number in
                         do throws(DecodeError) {
-                            try input.decoder.decode(line, context: context, into: &event)
-                            batch.append(line, position: Int64(number), decoded: event)
+                            try input.decoder.decode(
+                                line, context: context, position: Int64(number), appendingTo: records,
+                                scratch: &event)
                         } catch {
                             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
-                                batch.appendBlank(line, position: Int64(number))
+                                records.appendBlank(line, position: Int64(number))
                             } else {
-                                batch.append(
+                                records.append(
                                     line, position: Int64(number), failedWith: "\(error.code)",
                                     message: error.message)
                             }

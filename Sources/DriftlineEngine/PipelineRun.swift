@@ -198,26 +198,26 @@ final class PipelineRun {
             precondition(batch.partition == input.partition, "the file decode stage took its turns out of order")
             if let failure = batch.failure { throw failure }
             let now = Pipeline.now()
-            for record in batch.records {
+            let records = batch.records
+            for index in 0..<records.count {
+                let record = records.record(index)
                 switch record.outcome {
                 case .decoded(let decoded):
                     summary.records += 1
-                    batch.load(decoded, into: &event)
+                    records.load(decoded, into: &event)
                     let disposition = processor.process(
                         &event, partition: input.partition, offset: record.position, now: now)
                     if case .accepted = disposition { continue }
-                    batch.withPayload(of: record) { payload in
-                        deadLetter(disposition, source: input.name, position: record.position, payload, now)
-                    }
+                    deadLetter(
+                        disposition, source: input.name, position: record.position, records.payload(of: record), now)
                 case .blank:
                     continue
                 case .failed(let failure):
                     summary.records += 1
-                    let (code, message) = batch.failures[Int(failure)]
-                    batch.withPayload(of: record) { payload in
-                        deadLetter(
-                            code: code, reason: message, source: input.name, position: record.position, payload, now)
-                    }
+                    let (code, message) = records.failure(failure)
+                    deadLetter(
+                        code: code, reason: message, source: input.name, position: record.position,
+                        records.payload(of: record), now)
                 }
             }
             let more = batch.more

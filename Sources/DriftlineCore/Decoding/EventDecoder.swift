@@ -146,11 +146,38 @@ public final class EventDecoder {
     )
         throws(DecodeError)
     {
+        try checkSize(of: payload)
+        defer { finish(&event) }
+        try pass(payload, context: context, into: &event)
+    }
+
+    /// Decodes `payload` as `decode(_:context:into:)` does and appends the event, with the
+    /// payload and its position, to `batch`: `event` receives the roles only, and the features and
+    /// text go from the pass straight into the batch.
+    package func decode(
+        _ payload: UnsafeRawBufferPointer, context: RecordContext, position: Int64, appendingTo batch: EventBatch,
+        scratch event: inout Event
+    ) throws(DecodeError) {
+        try checkSize(of: payload)
+        try pass(payload, context: context, into: &event)
+        batch.append(
+            roles: event, features: UnsafeBufferPointer(start: features, count: featureCount),
+            text: UnsafeBufferPointer(start: text, count: textCount), payload: payload, position: position)
+    }
+
+    private func checkSize(of payload: UnsafeRawBufferPointer) throws(DecodeError) {
         guard payload.count <= maxPayloadBytes else {
             throw DecodeError(
                 code: .oversize,
                 message: "payload of \(payload.count) bytes is larger than the limit of \(maxPayloadBytes) bytes")
         }
+    }
+
+    /// The pass: fills `event`'s roles, and the decoder's own features and text.
+    @inline(__always)
+    private func pass(
+        _ payload: UnsafeRawBufferPointer, context: RecordContext, into event: inout Event
+    ) throws(DecodeError) {
         if payload.count >= scratchCapacity {
             scratch.deallocate()
             scratchCapacity = payload.count + 1
@@ -162,7 +189,6 @@ public final class EventDecoder {
         event.resetRoles()
         featureCount = 0
         textCount = 0
-        defer { finish(&event) }
         for i in fieldSegment.indices { fieldSegment[i] = 0 }
 
         var scanner = JSONScanner(payload, scratch: scratch)
