@@ -57,8 +57,13 @@ package final class EventBatch {
     private var payloads = Buffer<UInt8>()
     private var failures: [(code: String, message: String)] = []
     private var segmentDimensions = 0
+    /// Whether the batch keeps a copy of each record's bytes; a batch that travels with the records
+    /// themselves (`RecordBatch`) does not need one.
+    package let keepsPayloads: Bool
 
-    package init() {}
+    package init(keepsPayloads: Bool = true) {
+        self.keepsPayloads = keepsPayloads
+    }
 
     deinit {
         records.deallocate()
@@ -122,6 +127,9 @@ package final class EventBatch {
     }
 
     private func append(_ payload: UnsafeRawBufferPointer, position: Int64, _ outcome: Outcome) {
+        guard keepsPayloads else {
+            return records.append(Record(outcome: outcome, payloadStart: 0, payloadCount: 0, position: position))
+        }
         records.append(
             Record(outcome: outcome, payloadStart: payloads.count, payloadCount: payload.count, position: position))
         payloads.append(
@@ -131,7 +139,7 @@ package final class EventBatch {
     /// Why failed record `index` could not be decoded.
     package func failure(_ index: Int32) -> (code: String, message: String) { failures[Int(index)] }
 
-    /// The bytes of `record`, valid until the batch is reset.
+    /// The bytes of `record`, valid until the batch is reset (empty when the batch keeps no payloads).
     package func payload(of record: Record) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: payloads.pointer + record.payloadStart, count: record.payloadCount)
     }

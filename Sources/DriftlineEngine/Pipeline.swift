@@ -32,13 +32,15 @@ public final class Pipeline: Sendable {
         var stopRequested = false
     }
 
-    /// Which thread decodes the records of file and standard-input sources.
+    /// Which thread decodes the sources' records.
     public enum Decoding: Sendable {
         /// The engine's own: each record is decoded, then processed, on one thread (one core).
         case engineThread
-        /// A reading thread of their own, which hands the engine decoded batches in the order the
-        /// engine would read them itself; the engine only processes (two cores). Results, alerts,
-        /// triggers and dead letters are the same as with `engineThread`.
+        /// The thread that reads the source, so the engine's thread only processes: file and
+        /// standard-input sources are read and decoded on a thread of their own, which hands the
+        /// engine decoded batches in the order the engine would read them itself (results, alerts,
+        /// triggers and dead letters are the same as with `engineThread`); a Kafka or MQTT source's
+        /// records are decoded on its connector's thread before they are queued.
         case readerThread
     }
 

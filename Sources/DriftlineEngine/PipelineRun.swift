@@ -92,6 +92,13 @@ final class PipelineRun {
             case .kafka(let kafka):
                 var properties = KafkaProperties(kafka.connection.properties)
                 properties["group.id"] = kafka.group
+                if decoding == .readerThread {
+                    queue.setDecoder(
+                        StreamDecoder(
+                            decoder: try EventDecoder(mapping: mapping, symbols: symbols), topics: [], symbols: symbols,
+                            segmentDimensions: topology.segmentDimensions.count),
+                        forSource: index)
+                }
                 let consumer = try KafkaConsumer(
                     properties: properties, topics: kafka.topics, source: index, queue: queue)
                 streams[index] = StreamInput(name: spec.name, source: consumer, decoder: decoder, topics: [])
@@ -100,12 +107,18 @@ final class PipelineRun {
                 processor.register(partition: partition(source: index, id: Self.unassigned), now: now)
                 continue
             case .mqtt(let mqtt):
+                let topics = try mqtt.topics.map {
+                    try TopicBinding(template: $0, dimensions: topology.segmentDimensions)
+                }
+                if decoding == .readerThread {
+                    queue.setDecoder(
+                        StreamDecoder(
+                            decoder: try EventDecoder(mapping: mapping, symbols: symbols), topics: topics,
+                            symbols: symbols, segmentDimensions: topology.segmentDimensions.count),
+                        forSource: index)
+                }
                 let source = try MQTTInput(spec: mqtt, source: index, queue: queue)
-                streams[index] = StreamInput(
-                    name: spec.name, source: source, decoder: decoder,
-                    topics: try mqtt.topics.map {
-                        try TopicBinding(template: $0, dimensions: topology.segmentDimensions)
-                    })
+                streams[index] = StreamInput(name: spec.name, source: source, decoder: decoder, topics: topics)
                 processor.register(partition: partition(source: index, id: Self.subscription(spec.name)), now: now)
                 continue
             }
@@ -244,7 +257,9 @@ final class PipelineRun {
                 var run: (topic: Int32, partition: Int32) = (-1, -1)
                 var topic = ""
                 var number = 0
+                var recordIndex = -1
                 batch.forEachRecord { record, payload, key, headers in
+                    recordIndex += 1
                     if record.topic != run.topic || record.partition != run.partition {
                         run = (record.topic, record.partition)
                         topic = batch.topics[Int(record.topic)]
@@ -260,6 +275,27 @@ final class PipelineRun {
                             Self.warn(
                                 "\(input.name):\(topic)[\(record.partition)] resumed at offset \(record.offset), behind "
                                     + "records this engine has already counted; skipping those")
+                        }
+                        return
+                    }
+                    if let decoded = batch.decoded?.events {
+                        // Decoded on the source's own thread.
+                        let entry = decoded.record(recordIndex)
+                        switch entry.outcome {
+                        case .decoded(let index):
+                            summary.records += 1
+                            decoded.load(index, into: &event)
+                            process(
+                                payload, source: "\(input.name):\(topic)[\(record.partition)]", position: record.offset,
+                                partition: number, now: now)
+                        case .blank:
+                            break
+                        case .failed(let index):
+                            summary.records += 1
+                            let (code, message) = decoded.failure(index)
+                            deadLetter(
+                                code: code, reason: message, source: "\(input.name):\(topic)[\(record.partition)]",
+                                position: record.offset, payload, now)
                         }
                         return
                     }

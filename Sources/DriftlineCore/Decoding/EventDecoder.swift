@@ -152,14 +152,15 @@ public final class EventDecoder {
     }
 
     /// Decodes `payload` as `decode(_:context:into:)` does and appends the event, with the
-    /// payload and its position, to `batch`: `event` receives the roles only, and the features and
-    /// text go from the pass straight into the batch.
+    /// payload and its position, to `batch`: `event` receives the roles only (which `amend` may
+    /// still change), and the features and text go from the pass straight into the batch.
     package func decode(
         _ payload: UnsafeRawBufferPointer, context: RecordContext, position: Int64, appendingTo batch: EventBatch,
-        scratch event: inout Event
+        scratch event: inout Event, amend: (inout Event) -> Void = { _ in }
     ) throws(DecodeError) {
         try checkSize(of: payload)
         try pass(payload, context: context, into: &event)
+        amend(&event)
         batch.append(
             roles: event, features: UnsafeBufferPointer(start: features, count: featureCount),
             text: UnsafeBufferPointer(start: text, count: textCount), payload: payload, position: position)
