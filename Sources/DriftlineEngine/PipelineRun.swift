@@ -209,7 +209,6 @@ final class PipelineRun {
             guard let batch = stage.queue.take() else { throw CancellationError() }
             let input = files[index]
             precondition(batch.partition == input.partition, "the file decode stage took its turns out of order")
-            if let failure = batch.failure { throw failure }
             let now = Pipeline.now()
             let records = batch.records
             for index in 0..<records.count {
@@ -233,6 +232,8 @@ final class PipelineRun {
                         records.payload(of: record), now)
                 }
             }
+            // A read error ends the run after the lines read before it, as on the engine's thread.
+            if let failure = batch.failure { throw failure }
             let more = batch.more
             stage.queue.recycle(batch)
             if more {
