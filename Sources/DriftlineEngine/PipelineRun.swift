@@ -211,8 +211,8 @@ final class PipelineRun {
             precondition(batch.partition == input.partition, "the file decode stage took its turns out of order")
             let now = Pipeline.now()
             let records = batch.records
-            for index in 0..<records.count {
-                let record = records.record(index)
+            for number in 0..<records.count {
+                let record = records.record(number)
                 switch record.outcome {
                 case .decoded(let decoded):
                     summary.records += 1
