@@ -52,7 +52,9 @@ let package = Package(
             dependencies: [
                 "DriftlineCore", "DriftlineConnectors", "DriftlineKafka", "DriftlineMQTT",
                 .product(name: "Yams", package: "Yams"), .product(name: "SystemPackage", package: "swift-system"),
-            ]
+            ],
+            // The engine's record loops touch its run's state per event, like the core's.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         // Seeded event generators with drift injection, for tests, the demo and load tests.
         .target(name: "DriftlineTestSupport", dependencies: ["DriftlineCore"]),

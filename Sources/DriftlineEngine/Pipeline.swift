@@ -12,8 +12,9 @@ import Synchronization
 /// retraining triggers and dead letters, and commit consumed offsets once what they produced is
 /// written.
 ///
-/// File and standard-input sources are read on the engine's thread in turns, a batch of lines
-/// each, so a replay is deterministic; each is one input partition of the watermark and, when all
+/// File and standard-input sources are read in turns, a batch of lines each, so a replay is
+/// deterministic: by default on a reading thread of their own that also decodes them and hands
+/// the engine's thread decoded batches in that order (`Decoding`); each is one input partition of the watermark and, when all
 /// of them have ended and no streaming source runs, every open window is closed and emitted.
 /// Streaming sources (Kafka, MQTT) run on their own threads and hand batches over through a
 /// bounded `SourceQueue`; they run until `stop()`.
@@ -31,17 +32,32 @@ public final class Pipeline: Sendable {
         var stopRequested = false
     }
 
+    /// Which thread decodes the sources' records.
+    public enum Decoding: Sendable {
+        /// The engine's own: each record is decoded, then processed, on one thread (one core).
+        case engineThread
+        /// The thread that reads the source, so the engine's thread only processes: file and
+        /// standard-input sources are read and decoded on a thread of their own, which hands the
+        /// engine decoded batches in the order the engine would read them itself (results, alerts,
+        /// triggers and dead letters are the same as with `engineThread`); a Kafka or MQTT source's
+        /// records are decoded on its connector's thread before they are queued.
+        case readerThread
+    }
+
     private let topology: Topology
     private let baselines: [Baseline]
+    private let decoding: Decoding
     private let observer: (@Sendable (ProcessorOutput) -> Void)?
 
-    /// Prepares to run `topology` with its baselines. `observer` sees every output as it is
-    /// written (the demo prints alerts with it).
+    /// Prepares to run `topology` with its baselines, decoding file sources as `decoding` says.
+    /// `observer` sees every output as it is written (the demo prints alerts with it).
     public init(
-        topology: Topology, baselines: [Baseline], observer: (@Sendable (ProcessorOutput) -> Void)? = nil
+        topology: Topology, baselines: [Baseline], decoding: Decoding = .readerThread,
+        observer: (@Sendable (ProcessorOutput) -> Void)? = nil
     ) {
         self.topology = topology
         self.baselines = baselines
+        self.decoding = decoding
         self.observer = observer
         state = Mutex(State())
     }
@@ -64,7 +80,8 @@ public final class Pipeline: Sendable {
 
     /// Runs until every source has ended, or until `stop()`; returns what happened.
     public func run() throws -> RunSummary {
-        let run = try PipelineRun(topology: topology, baselines: baselines, observer: observer)
+        let run = try PipelineRun(
+            topology: topology, baselines: baselines, decoding: decoding, observer: observer)
         return try run.run(
             stopRequested: { self.stopRequested },
             progress: { summary in

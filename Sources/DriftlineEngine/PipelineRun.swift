@@ -5,7 +5,8 @@ import Foundation
 
 /// One run of a `Pipeline`, on the calling thread: owns the processor, the decoders, the sinks.
 final class PipelineRun {
-    /// A file or standard-input source, read on the engine's thread.
+    /// A file or standard-input source, read on the engine's thread or (`reader` and `decoder`
+    /// then belong to it) on the file decode stage's.
     private struct FileInput {
         var partition: Int
         var name: String
@@ -35,6 +36,9 @@ final class PipelineRun {
     private var event: Event
     private var summary = RunSummary()
     private var files: [FileInput] = []
+    /// Reads and decodes the file sources on a thread of its own, when decoding is not on the
+    /// engine's thread.
+    private var fileStage: FileDecodeStage?
     private var streams: [Int: StreamInput] = [:]
     /// Dense partition numbers of streaming partitions, after the file sources' own.
     private var partitions: [PartitionKey: Int] = [:]
@@ -49,14 +53,25 @@ final class PipelineRun {
     /// Events past the key limit are logged at most once a minute.
     private var keyLimitNotice = NoticeThrottle(interval: 60_000)
     private let maxKeys: Int
+    /// Shared by every source's decoder, closed while the processor holds `maxKeys` keys.
+    private let interning = InterningGate()
     private let observer: ((ProcessorOutput) -> Void)?
 
-    init(topology: Topology, baselines: [Baseline], observer: ((ProcessorOutput) -> Void)?) throws {
+    init(
+        topology: Topology, baselines: [Baseline], decoding: Pipeline.Decoding,
+        observer: ((ProcessorOutput) -> Void)?
+    ) throws {
         self.topology = topology
         self.observer = observer
         maxKeys = topology.limits.maxKeys
         processor = try DriftProcessor(settings: topology.processorSettings, symbols: symbols, baselines: baselines)
         event = Event(segmentDimensions: topology.segmentDimensions.count)
+        // The names the processor interns itself, interned before any record, so that symbol ids
+        // depend only on the order in which the records are decoded, on one thread or two.
+        for baseline in baselines {
+            for feature in baseline.features { _ = symbols.intern(feature.name) }
+        }
+        _ = symbols.intern("_unknown")
         outputs = try Outputs(topology.sinks) { target in
             switch target {
             case .stdout: return FileSink(RecordWriter())
@@ -70,8 +85,7 @@ final class PipelineRun {
         for (index, spec) in topology.sources.enumerated() {
             var mapping = spec.mapping
             mapping.fixedKind = spec.fixedKind ?? mapping.fixedKind
-            let decoder = try EventDecoder(mapping: mapping, symbols: symbols)
-            decoder.maxFeatures = topology.limits.maxFeatures
+            let decoder = try makeDecoder(mapping)
             switch spec.transport {
             case .file(let path):
                 files.append(
@@ -84,6 +98,13 @@ final class PipelineRun {
             case .kafka(let kafka):
                 var properties = KafkaProperties(kafka.connection.properties)
                 properties["group.id"] = kafka.group
+                if decoding == .readerThread {
+                    queue.setDecoder(
+                        StreamDecoder(
+                            decoder: try makeDecoder(mapping), topics: [], symbols: symbols,
+                            segmentDimensions: topology.segmentDimensions.count),
+                        forSource: index)
+                }
                 let consumer = try KafkaConsumer(
                     properties: properties, topics: kafka.topics, source: index, queue: queue)
                 streams[index] = StreamInput(name: spec.name, source: consumer, decoder: decoder, topics: [])
@@ -92,22 +113,37 @@ final class PipelineRun {
                 processor.register(partition: partition(source: index, id: Self.unassigned), now: now)
                 continue
             case .mqtt(let mqtt):
+                let topics = try mqtt.topics.map {
+                    try TopicBinding(template: $0, dimensions: topology.segmentDimensions)
+                }
+                if decoding == .readerThread {
+                    queue.setDecoder(
+                        StreamDecoder(
+                            decoder: try makeDecoder(mapping), topics: topics,
+                            symbols: symbols, segmentDimensions: topology.segmentDimensions.count),
+                        forSource: index)
+                }
                 let source = try MQTTInput(spec: mqtt, source: index, queue: queue)
-                streams[index] = StreamInput(
-                    name: spec.name, source: source, decoder: decoder,
-                    topics: try mqtt.topics.map {
-                        try TopicBinding(template: $0, dimensions: topology.segmentDimensions)
-                    })
+                streams[index] = StreamInput(name: spec.name, source: source, decoder: decoder, topics: topics)
                 processor.register(partition: partition(source: index, id: Self.subscription(spec.name)), now: now)
                 continue
             }
             processor.register(partition: index, now: now)
+        }
+        if decoding == .readerThread && !files.isEmpty {
+            fileStage = FileDecodeStage(
+                inputs: files.map {
+                    FileDecodeStage.Input(partition: $0.partition, reader: $0.reader, decoder: $0.decoder)
+                },
+                segmentDimensions: topology.segmentDimensions.count)
         }
     }
 
     func run(stopRequested: () -> Bool, progress: (borrowing RunSummary) -> Void) throws -> RunSummary {
         let start = Pipeline.now()
         for stream in streams.values { try stream.source.start() }
+        fileStage?.start()
+        defer { fileStage?.stop() }
         lastCommit = start
         var stopped = false
         while !files.isEmpty || !streams.isEmpty {
@@ -159,6 +195,7 @@ final class PipelineRun {
     // MARK: - Sources
 
     private func readFileBatches() throws {
+        if let fileStage { return try takeDecodedFileBatches(from: fileStage) }
         var index = 0
         while index < files.count {
             let input = files[index]
@@ -168,6 +205,51 @@ final class PipelineRun {
                     line, source: input.name, position: Int64(number), partition: input.partition,
                     decoder: input.decoder, context: RecordContext(recordTime: now), now: now)
             }
+            if more {
+                index += 1
+            } else {
+                processor.remove(partition: input.partition, now: now)
+                files.remove(at: index)
+            }
+        }
+    }
+
+    /// Processes one turn of each file source, decoded by the file decode stage: the same records in
+    /// the same order as `readFileBatches` reads them on this thread.
+    private func takeDecodedFileBatches(from stage: FileDecodeStage) throws {
+        var index = 0
+        while index < files.count {
+            guard let batch = stage.queue.take() else { throw CancellationError() }
+            let input = files[index]
+            precondition(batch.partition == input.partition, "the file decode stage took its turns out of order")
+            let now = Pipeline.now()
+            let records = batch.records
+            for number in 0..<records.count {
+                let record = records.record(number)
+                switch record.outcome {
+                case .decoded(let decoded):
+                    summary.records += 1
+                    records.load(decoded, into: &event)
+                    let payload = records.payload(of: record)
+                    let disposition = processor.process(
+                        &event, partition: input.partition, offset: record.position, now: now, payload: payload)
+                    if case .accepted = disposition { continue }
+                    deadLetter(disposition, source: input.name, position: record.position, payload, now)
+                case .blank:
+                    continue
+                case .failed(let failure):
+                    summary.records += 1
+                    let (code, message) = records.failure(failure)
+                    deadLetter(
+                        code: code, reason: message, source: input.name, position: record.position,
+                        records.payload(of: record), now)
+                }
+            }
+            updateInterningGate()
+            // A read error ends the run after the lines read before it, as on the engine's thread.
+            if let failure = batch.failure { throw failure }
+            let more = batch.more
+            stage.queue.recycle(batch)
             if more {
                 index += 1
             } else {
@@ -190,7 +272,9 @@ final class PipelineRun {
                 var run: (topic: Int32, partition: Int32) = (-1, -1)
                 var topic = ""
                 var number = 0
+                var recordIndex = -1
                 batch.forEachRecord { record, payload, key, headers in
+                    recordIndex += 1
                     if record.topic != run.topic || record.partition != run.partition {
                         run = (record.topic, record.partition)
                         topic = batch.topics[Int(record.topic)]
@@ -206,6 +290,27 @@ final class PipelineRun {
                             Self.warn(
                                 "\(input.name):\(topic)[\(record.partition)] resumed at offset \(record.offset), behind "
                                     + "records this engine has already counted; skipping those")
+                        }
+                        return
+                    }
+                    if let decoded = batch.decoded?.events {
+                        // Decoded on the source's own thread.
+                        let entry = decoded.record(recordIndex)
+                        switch entry.outcome {
+                        case .decoded(let index):
+                            summary.records += 1
+                            decoded.load(index, into: &event)
+                            process(
+                                payload, source: "\(input.name):\(topic)[\(record.partition)]", position: record.offset,
+                                partition: number, now: now)
+                        case .blank:
+                            break
+                        case .failed(let index):
+                            summary.records += 1
+                            let (code, message) = decoded.failure(index)
+                            deadLetter(
+                                code: code, reason: message, source: "\(input.name):\(topic)[\(record.partition)]",
+                                position: record.offset, payload, now)
                         }
                         return
                     }
@@ -227,6 +332,7 @@ final class PipelineRun {
                 }
                 streams[batch.source] = input
                 queue.recycle(batch)
+                updateInterningGate()
             case .assigned(let source, let ids):
                 let now = Pipeline.now()
                 for id in ids {
@@ -285,6 +391,20 @@ final class PipelineRun {
             ? name : "\(name):\(key.partition.topic)[\(key.partition.partition)]"
     }
 
+    /// A decoder for a source's `mapping`, with the topology's feature limit and the shared gate.
+    private func makeDecoder(_ mapping: FieldMapping) throws -> EventDecoder {
+        let decoder = try EventDecoder(mapping: mapping, symbols: symbols, interning: interning)
+        decoder.maxFeatures = topology.limits.maxFeatures
+        return decoder
+    }
+
+    /// At the key limit, an event with a segment value never seen before would add a key and be
+    /// dead-lettered: decoders then leave such values out of the symbol table. Decoders on other
+    /// threads see the gate a batch or two late, which only lets a few more values in.
+    private func updateInterningGate() {
+        interning.isOpen = processor.keyCount < maxKeys
+    }
+
     private func partition(source: Int, id: PartitionID) -> Int {
         let key = PartitionKey(source: source, partition: id)
         if let known = partitions[key] { return known }
@@ -335,9 +455,7 @@ final class PipelineRun {
         context: RecordContext, now: Int64
     ) -> Bool {
         summary.records += 1
-        // At the key limit, an event with a segment value never seen before would add a key and
-        // be dead-lettered: the decoder then leaves such values out of the symbol table.
-        decoder.internsNewSegmentValues = processor.keyCount < maxKeys
+        updateInterningGate()
         do {
             try decoder.decode(payload, context: context, into: &event)
             return true
@@ -356,16 +474,25 @@ final class PipelineRun {
         _ payload: UnsafeRawBufferPointer, source: @autoclosure () -> String, position: Int64, partition: Int,
         now: Int64
     ) {
-        switch processor.process(&event, partition: partition, offset: position, now: now, payload: payload) {
+        let disposition = processor.process(&event, partition: partition, offset: position, now: now, payload: payload)
+        if case .accepted = disposition { return }
+        deadLetter(disposition, source: source(), position: position, payload, now)
+    }
+
+    /// Dead-letters a record the processor did not accept; a held one waits for its jump's verdict.
+    private func deadLetter(
+        _ disposition: Disposition, source: String, position: Int64, _ payload: UnsafeRawBufferPointer, _ now: Int64
+    ) {
+        switch disposition {
         case .accepted, .held: break
         case .late(let reason):
-            deadLetter(code: "late", reason: reason, source: source(), position: position, payload, now)
+            deadLetter(code: "late", reason: reason, source: source, position: position, payload, now)
         case .future(let reason):
-            deadLetter(code: "future", reason: reason, source: source(), position: position, payload, now)
+            deadLetter(code: "future", reason: reason, source: source, position: position, payload, now)
         case .rejected(let reason):
-            deadLetter(code: "rejected", reason: reason, source: source(), position: position, payload, now)
+            deadLetter(code: "rejected", reason: reason, source: source, position: position, payload, now)
         case .keyLimit(let reason):
-            deadLetter(code: "keyLimit", reason: reason, source: source(), position: position, payload, now)
+            deadLetter(code: "keyLimit", reason: reason, source: source, position: position, payload, now)
             if let count = keyLimitNotice.occurred(now: now) {
                 Self.warn(
                     "the key limit of \(topology.limits.maxKeys) (limits.max_keys) is reached: \(count) event(s) of new "

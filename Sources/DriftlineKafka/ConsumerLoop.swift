@@ -156,7 +156,10 @@ final class ConsumerLoop: @unchecked Sendable {
             control.errors.add(errorCount, ordering: .relaxed)
             log("\(errorCount) Kafka consume error(s), first: \(firstError.message)")
         }
-        if !batch.records.isEmpty { pending = batch }
+        if !batch.records.isEmpty {
+            queue.decode(&batch)
+            pending = batch
+        }
     }
 
     /// Appends every header of a message in `RecordHeaders` form.

@@ -114,6 +114,7 @@ final class SourceIngest: @unchecked Sendable {
     /// broker queues the rest. Gives up only when the source is stopping or the queue was closed.
     private func flush() {
         let count = Int64(batch.records.count)
+        queue.decode(&batch)
         let message = SourceMessage.records(batch)
         batch = queue.emptyBatch(source: source, capacity: batchRecords)
         topics.reset()

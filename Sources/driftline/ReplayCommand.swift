@@ -47,6 +47,12 @@ struct ReplayCommand: ParsableCommand {
     var retrain: String?
     @Option(help: "Where dead letters go (default: next to the results, .dead-letter.ndjson).")
     var deadLetter: String?
+    @Flag(
+        help: """
+            Decode on the engine's thread, one record after the other with processing (one core), \
+            instead of on a reading thread of its own; the outputs are the same.
+            """)
+    var singleThread = false
 
     func run() throws {
         func duration(_ text: String, _ option: String) throws -> Int64 {
@@ -85,7 +91,11 @@ struct ReplayCommand: ParsableCommand {
                 results: target(results), alerts: target(alerts), retrain: retrain.map(target),
                 deadLetter: target(deadLetterPath)), reviseEveryMs: revisionInterval,
             limits: Topology.LimitSettings(maxKeys: maxKeys, maxFeatures: maxFeatures))
-        let summary = try Pipeline(topology: topology, baselines: BaselineCatalog.load(paths: baseline)).run()
+        let summary = try Pipeline(
+            topology: topology, baselines: BaselineCatalog.load(paths: baseline),
+            decoding: singleThread ? .engineThread : .readerThread
+        )
+        .run()
         TopologyRunner.report(summary)
     }
 }

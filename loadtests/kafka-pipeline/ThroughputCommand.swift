@@ -40,6 +40,8 @@ struct ThroughputCommand: ParsableCommand {
     var timeout = 300.0
     @Option(help: "Seed of the generated telemetry.")
     var seed: UInt64 = 42
+    @Flag(help: "Decode on the engine's thread (one core for decoding and processing), not on the consumer's.")
+    var singleThread = false
 
     func run() throws {
         let cluster = try MockKafkaCluster.withTopics([
@@ -84,7 +86,8 @@ struct ThroughputCommand: ParsableCommand {
                 alerts: .kafka(topic: "driftline.alerts", connection: connection),
                 retrain: .kafka(topic: "driftline.retrain", connection: connection),
                 deadLetter: .kafka(topic: "driftline.dead-letter", connection: connection)))
-        let pipeline = Pipeline(topology: topology, baselines: [baseline])
+        let pipeline = Pipeline(
+            topology: topology, baselines: [baseline], decoding: singleThread ? .engineThread : .readerThread)
 
         let cpuAtStart = Seconds.processCPU()
         let threadsAtStart = ThreadCPU.sample()

@@ -1,3 +1,5 @@
+import DriftlineCore
+
 /// One input partition of a source: a Kafka (topic, partition), or a whole MQTT subscription or file.
 public struct PartitionID: Hashable, Sendable, CustomStringConvertible {
     public var topic: String
@@ -54,6 +56,9 @@ public struct RecordBatch: Sendable {
     public var topics: [String] = []
     public var records: [Record] = []
     public var bytes: [UInt8] = []
+    /// The records decoded on the connector's thread (`SourceQueue.decode(_:)`), or nil when the
+    /// engine decodes them.
+    public var decoded: DecodedRecords?
 
     public init(source: Int, capacity: Int = 0) {
         self.source = source
@@ -66,6 +71,7 @@ public struct RecordBatch: Sendable {
         topics.removeAll(keepingCapacity: true)
         records.removeAll(keepingCapacity: true)
         bytes.removeAll(keepingCapacity: true)
+        decoded?.events.reset()
     }
 
     /// Appends a record, copying its payload (and key); `headers` appends its headers with
@@ -102,13 +108,14 @@ public struct RecordBatch: Sendable {
 
     /// Calls `body` with each record's payload bytes, its key and its headers (nil when it has none).
     public func forEachRecord(
+        from first: Int = 0,
         _ body: (Record, UnsafeRawBufferPointer, UnsafeRawBufferPointer?, UnsafeRawBufferPointer?) throws -> Void
     ) rethrows {
         try bytes.withUnsafeBytes { all in
             func range(_ start: Int, _ count: Int) -> UnsafeRawBufferPointer? {
                 count == 0 ? nil : UnsafeRawBufferPointer(rebasing: all[start..<(start + count)])
             }
-            for record in records {
+            for record in records[first...] {
                 let payload = UnsafeRawBufferPointer(
                     rebasing: all[record.payloadStart..<(record.payloadStart + record.payloadCount)])
                 try body(

@@ -17,6 +17,8 @@ public final class SourceQueue: @unchecked Sendable {
     private var closed = false
     /// Storage of processed batches, kept for connectors to fill again.
     private var spares: [RecordBatch] = []
+    /// Per source, what decodes its records on its connector's thread.
+    private var decoders: [Int: any RecordDecoding] = [:]
     /// Largest number of payload bytes held before `put` waits.
     public let capacityBytes: Int
 
@@ -88,6 +90,24 @@ public final class SourceQueue: @unchecked Sendable {
     }
 
     private static let maximumSpares = 4
+
+    /// Makes `decode(_:)` decode the batches of `source` with `decoder`: set before the source
+    /// starts, and used only on its connector's thread.
+    public func setDecoder(_ decoder: any RecordDecoding, forSource source: Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        decoders[source] = decoder
+    }
+
+    /// Decodes the records of `batch` not decoded yet with its source's decoder, if it has one; a
+    /// connector calls this on its own thread before it puts the batch, so that decoding runs
+    /// beside the engine rather than on its thread.
+    public func decode(_ batch: inout RecordBatch) {
+        condition.lock()
+        let decoder = decoders[batch.source]
+        condition.unlock()
+        decoder?.decode(&batch)
+    }
 
     /// Wakes every waiter; later `put`s fail, `take` drains what is left and then returns nil.
     public func close() {

@@ -3,7 +3,7 @@
 /// The mapping is compiled once; each payload is then read in a single pass that validates the
 /// whole document and captures every role on the way, allocating nothing in steady state (the
 /// `Event`'s arrays keep their capacity and the `SymbolTable` only copies strings it has never
-/// seen). A decoder belongs to one shard, like its symbol table, and is not shared between threads.
+/// seen). A decoder belongs to one thread; the symbol table it interns in may be shared.
 public final class EventDecoder {
     /// Payloads larger than this many bytes are rejected with `DecodeError.Code.oversize`.
     public var maxPayloadBytes: Int
@@ -13,15 +13,22 @@ public final class EventDecoder {
     /// A features object with more members than this is rejected with
     /// `DecodeError.Code.tooManyFeatures`; names past the limit are not interned.
     public var maxFeatures = 256
-    /// When false, a segment value never seen before is looked up, not interned, and decodes as
-    /// `Symbol.unseen`. The engine turns this off while it holds as many keys as it may: such an
-    /// event would add a key and is dead-lettered anyway, and the symbol table stops growing
-    /// with a flood of new values.
-    public var internsNewSegmentValues = true
+    /// Whether a segment value never seen before is interned; when closed it is looked up and
+    /// decodes as `Symbol.unseen` (see `InterningGate`). Decoders on several threads may share one.
+    public let interning: InterningGate
+
+    /// `interning.isOpen`.
+    public var internsNewSegmentValues: Bool {
+        get { interning.isOpen }
+        set { interning.isOpen = newValue }
+    }
 
     private let mapping: FieldMapping
     private let plan: DecodePlan
     private let symbols: SymbolTable
+    /// The symbols this decoder has interned, so that it takes the shared table's lock only for
+    /// strings it has not met before.
+    private let symbolCache: SymbolCache
     /// Unescaped strings and numbers on their way to `strtod`; holds at least payload + 1 bytes.
     private var scratch: UnsafeMutablePointer<UInt8>
     private var scratchCapacity: Int
@@ -56,9 +63,14 @@ public final class EventDecoder {
     private var textCount = 0
 
     /// Compiles `mapping`, interning its constants in `symbols`.
-    public init(mapping: FieldMapping, symbols: SymbolTable, maxPayloadBytes: Int = 1 << 20) throws(MappingError) {
+    public init(
+        mapping: FieldMapping, symbols: SymbolTable, maxPayloadBytes: Int = 1 << 20,
+        interning: InterningGate = InterningGate()
+    ) throws(MappingError) {
         self.mapping = mapping
+        self.interning = interning
         self.symbols = symbols
+        symbolCache = SymbolCache(table: symbols)
         self.maxPayloadBytes = maxPayloadBytes
         plan = try DecodePlan(mapping: mapping, symbols: symbols)
         scratchCapacity = 4096
@@ -155,11 +167,39 @@ public final class EventDecoder {
     )
         throws(DecodeError)
     {
+        try checkSize(of: payload)
+        defer { finish(&event) }
+        try pass(payload, context: context, into: &event)
+    }
+
+    /// Decodes `payload` as `decode(_:context:into:)` does and appends the event, with the
+    /// payload and its position, to `batch`: `event` receives the roles only (which `amend` may
+    /// still change), and the features and text go from the pass straight into the batch.
+    package func decode(
+        _ payload: UnsafeRawBufferPointer, context: RecordContext, position: Int64, appendingTo batch: EventBatch,
+        scratch event: inout Event, amend: (inout Event) -> Void = { _ in }
+    ) throws(DecodeError) {
+        try checkSize(of: payload)
+        try pass(payload, context: context, into: &event)
+        amend(&event)
+        batch.append(
+            roles: event, features: UnsafeBufferPointer(start: features, count: featureCount),
+            text: UnsafeBufferPointer(start: text, count: textCount), payload: payload, position: position)
+    }
+
+    private func checkSize(of payload: UnsafeRawBufferPointer) throws(DecodeError) {
         guard payload.count <= maxPayloadBytes else {
             throw DecodeError(
                 code: .oversize,
                 message: "payload of \(payload.count) bytes is larger than the limit of \(maxPayloadBytes) bytes")
         }
+    }
+
+    /// The pass: fills `event`'s roles, and the decoder's own features and text.
+    @inline(__always)
+    private func pass(
+        _ payload: UnsafeRawBufferPointer, context: RecordContext, into event: inout Event
+    ) throws(DecodeError) {
         if payload.count >= scratchCapacity {
             scratch.deallocate()
             scratchCapacity = payload.count + 1
@@ -171,7 +211,6 @@ public final class EventDecoder {
         event.resetRoles()
         featureCount = 0
         textCount = 0
-        defer { finish(&event) }
         for i in fieldSegment.indices { fieldSegment[i] = 0 }
 
         var scanner = JSONScanner(payload, scratch: scratch)
@@ -304,7 +343,7 @@ public final class EventDecoder {
             var feature: Symbol?
             if node.collectsFeatures {
                 if ordinal < maxFeatures {
-                    feature = cache.symbol(key, slot: featureSlot + ordinal, table: symbols)
+                    feature = cache.symbol(key, slot: featureSlot + ordinal, table: symbolCache)
                 } else {
                     // Past the limit: the event is rejected, and its names are not interned.
                     state.featureMembers = max(state.featureMembers, ordinal + 1)
@@ -530,7 +569,7 @@ public final class EventDecoder {
             event.requestID = appendText(key)
         } else {
             let segment = target.role == .segmentField && !internsNewSegmentValues
-            setIdentity(segment ? symbols.lookup(key) ?? .unseen : symbols.intern(key), for: target, &event)
+            setIdentity(segment ? symbols.lookup(key) ?? .unseen : symbolCache.intern(key), for: target, &event)
         }
     }
 
@@ -684,8 +723,9 @@ public final class EventDecoder {
             }
         }
         switch scalar {
-        case .string(let bytes): return cache.symbol(bytes, slot: slot, table: symbols)
-        case .number(let number) where number.isInteger: return cache.symbol(number.text, slot: slot, table: symbols)
+        case .string(let bytes): return cache.symbol(bytes, slot: slot, table: symbolCache)
+        case .number(let number) where number.isInteger:
+            return cache.symbol(number.text, slot: slot, table: symbolCache)
         default: return nil
         }
     }

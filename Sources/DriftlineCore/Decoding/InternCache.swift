@@ -30,7 +30,7 @@ struct InternCache {
 
     /// The symbol of `text`, from `slot` when it holds the same bytes, else from `table`.
     @inline(__always)
-    func symbol(_ text: UnsafeRawBufferPointer, slot: Int, table: SymbolTable) -> Symbol {
+    func symbol(_ text: UnsafeRawBufferPointer, slot: Int, table: SymbolCache) -> Symbol {
         guard slot < slotCount else { return table.intern(text) }
         let stored = bytes + slot * Self.slotBytes
         if lengths[slot] == text.count && ByteComparison.equal(stored, text.baseAddress, count: text.count) {

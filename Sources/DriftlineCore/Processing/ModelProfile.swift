@@ -31,7 +31,7 @@ final class ModelProfile {
     /// Slot of a feature by its symbol id; -1 where not assigned yet.
     private var slotBySymbol: [Int32] = []
     /// Class names of predictions and labels, the baseline's first.
-    let classes = SymbolTable(capacity: 16)
+    let classes = LocalSymbolTable(capacity: 16)
     /// The baseline's task. A version without one (no baseline, or one built without a test set
     /// or a given task) takes it from its first prediction: a class label (text, boolean or whole
     /// number) makes it a classifier, any other number a regressor.
