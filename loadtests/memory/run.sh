@@ -3,7 +3,7 @@
 # distinct segment values. Generated events are piped in, so the generator's memory is not
 # counted; `/usr/bin/time -v` reports the replay's peak resident set ("Maximum resident set size").
 #
-#   swift build -c release --product driftline --product driftline-loadgen
+#   swift build -c release --product driftline && swift build -c release --product driftline-loadgen
 #   loadtests/memory/run.sh [scenario]      # keys-tumbling | keys-hopping | flood (default: all)
 set -eu
 BIN=${BIN:-.build/release}
@@ -38,12 +38,12 @@ scenario=${1:-all}
 baseline
 # 10,000 lines (one device each) × 12 features (10 numeric, 2 categorical) against a baseline,
 # 2,000 inferences/s of event time for 15 minutes: every 1-minute window of every line sees ~12
-# inferences; labels wait 10 minutes (the default), so each key holds 11 windows open at once,
-# and the label join up to ~660,000 inferences.
+# inferences. Labels wait 1 minute, so each key holds 2–3 windows open at once (with the default
+# wait of 10 minutes it holds 11, and the label join up to ~660,000 inferences).
 if [ "$scenario" = all ] || [ "$scenario" = keys-tumbling ]; then
     replay keys-tumbling --lines 10000 --devices 1 --rate 2000 --duration 15m -- --window 1m --segment line --label-wait 1m
 fi
-# The same stream in 5-minute windows every minute: 15 windows per key at once.
+# The same stream in 5-minute windows every minute: 5–6 windows per key at once.
 if [ "$scenario" = all ] || [ "$scenario" = keys-hopping ]; then
     replay keys-hopping --lines 10000 --devices 1 --rate 2000 --duration 15m -- --window 5m --hop 1m --segment line --label-wait 1m
 fi
