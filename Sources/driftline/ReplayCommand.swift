@@ -65,6 +65,8 @@ struct ReplayCommand: ParsableCommand {
         guard spec.isValid else { throw ValidationError("--hop must be positive and at most --window") }
         let revisionInterval = try reviseEvery.map { try duration($0, "revise-every") }
         guard revisionInterval.map({ $0 > 0 }) ?? true else { throw ValidationError("--revise-every must be positive") }
+        let maxJumpMs = try duration(maxJump, "max-jump")
+        guard maxJumpMs > 0 else { throw ValidationError("--max-jump must be longer than 0") }
         guard maxKeys >= 1, maxFeatures >= 1 else {
             throw ValidationError("--max-keys and --max-features must be at least 1")
         }
@@ -77,7 +79,7 @@ struct ReplayCommand: ParsableCommand {
             time: Topology.TimeSettings(
                 outOfOrdernessMs: try duration(outOfOrderness, "out-of-orderness"),
                 allowedLatenessMs: try duration(allowedLateness, "allowed-lateness"),
-                maxFutureMs: try duration(maxFuture, "max-future"), maxJumpMs: try duration(maxJump, "max-jump"),
+                maxFutureMs: try duration(maxFuture, "max-future"), maxJumpMs: maxJumpMs,
                 followsClockWhenIdle: false),
             windows: spec, keys: keys,
             labels: Topology.LabelSettings(waitMs: try duration(labelWait, "label-wait")),
