@@ -33,6 +33,14 @@ import Testing
             yaml(["windows: {hop: 1m}"]), .missingKey, 2, 10, "missing required key 'size' in windows"
         ),
         (yaml(["windows: [5m]"]), .wrongType, 2, 10, "windows must be a mapping, not a list"),
+        (  // time: {max_jump: 0s} — the value starts at column 18
+            yaml(extra: "time: {max_jump: 0s}"), .invalidValue, 5, 18, "time.max_jump must be longer than 0"
+        ),
+        (  // time: {max_future: soon} — the value starts at column 20
+            yaml(extra: "time: {max_future: soon}"), .invalidDuration, 5, 20,
+            "invalid duration 'soon' for time.max_future; write a whole number and a unit (ms, s, m, h or d), "
+                + "e.g. 500ms, 30s, 5m"
+        ),
         (
             yaml(["windows: {size: 5x}"]), .invalidDuration, 2, 17,
             "invalid duration '5x' for windows.size; write a whole number and a unit (ms, s, m, h or d), "

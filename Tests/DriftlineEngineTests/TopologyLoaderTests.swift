@@ -34,6 +34,13 @@ import Testing
         #expect(topology.rules == RuleSpec.defaults)
     }
 
+    @Test func timeGuardsTakeTheirDefaultsOrTheGivenDurations() throws {
+        let defaults = try loadTopology(Self.minimal).processorSettings
+        #expect(defaults.maxFuture == 900_000 && defaults.maxJump == 3_600_000 && defaults.advancesWhenIdle)
+        let given = try loadTopology(Self.minimal + "\ntime: {max_future: 2m, max_jump: 30m}").processorSettings
+        #expect(given.maxFuture == 120_000 && given.maxJump == 1_800_000)
+    }
+
     /// Inline labels need no wait: `labels.wait: 0s` is valid, as `replay --label-wait 0s` is.
     @Test func aZeroLabelWaitIsAccepted() throws {
         let topology = try loadTopology(Self.minimal + "\nlabels: {wait: 0s}")
