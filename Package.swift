@@ -130,7 +130,10 @@ let package = Package(
         ),
         .testTarget(
             name: "DriftlineIntegrationTests",
-            dependencies: ["DriftlineEngine", "DriftlineKafka", "DriftlineTestSupport"]
+            dependencies: [
+                "DriftlineEngine", "DriftlineKafka", "DriftlineTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ]
 )
