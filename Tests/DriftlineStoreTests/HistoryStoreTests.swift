@@ -171,6 +171,25 @@ import Testing
         #expect(throws: StoreError.self) { try writer.write(Self.sample()) }
     }
 
+    /// A write SQLite refuses (here: another connection holds the write lock) is never dropped in
+    /// silence: `sync` throws, and so does every later `write`, so no offset is committed past it.
+    @Test func aFailedWriteMakesSyncAndLaterWritesThrow() throws {
+        let path = try Self.temporaryPath()
+        let store = try HistoryStore(path: path)
+        let writer = StoreWriter(store: store)
+        var configuration = Configuration()
+        configuration.allowsUnsafeTransactions = true
+        let blocker = try DatabaseQueue(path: path, configuration: configuration)
+        try blocker.inDatabase { db in try db.execute(sql: "BEGIN EXCLUSIVE") }
+        try writer.write(Self.sample())
+        let error = #expect(throws: StoreError.self) { try writer.sync() }
+        #expect(error?.code == .writerFailed)
+        #expect(throws: StoreError.self) { try writer.write(Self.sample()) }
+        try blocker.inDatabase { db in try db.execute(sql: "ROLLBACK") }
+        #expect(try store.rowCounts()["window_results"] == 0)
+        #expect(throws: StoreError.self) { try writer.close() }
+    }
+
     @Test func baselinesKeepTheirFirstAndLatestSighting() throws {
         let path = try Self.temporaryPath()
         let store = try HistoryStore(path: path)
