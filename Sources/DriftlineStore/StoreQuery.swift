@@ -19,7 +19,7 @@ public struct StoreQuery: Sendable, Equatable {
     public var version: String?
     /// The canonical segment string (`line=L1,device=cam-07` sorted by name, `_all`); windows and alerts.
     public var segment: String?
-    /// Alerts of this feature only.
+    /// Alerts of this feature only; windows with a PSI entry for it, shown in a `psi` column.
     public var feature: String?
     public var from: Int64?
     public var to: Int64?
@@ -33,7 +33,7 @@ public struct StoreQuery: Sendable, Equatable {
 
     /// The SQL, its arguments, and the names of the columns selected before the record.
     func statement() -> (sql: String, arguments: [(any DatabaseValueConvertible)?], columns: [String]) {
-        let columns: [String]
+        var columns: [String]
         let table: String
         switch kind {
         case .windows:
@@ -63,6 +63,15 @@ public struct StoreQuery: Sendable, Equatable {
         if let version { add("t.version = ?", version) }
         if let segment, kind != .triggers { add("t.segment = ?", segment) }
         if let feature, kind == .alerts { add("t.feature = ?", feature) }
+        var join = ""
+        if let feature, kind == .windows {
+            join = """
+                 JOIN window_psi p ON p.model = t.model AND p.version = t.version AND p.segment = t.segment \
+                AND p.window_start = t.window_start AND p.revision = t.revision AND p.feature = ?
+                """
+            arguments.insert(feature, at: 0)
+            columns.append("psi")
+        }
         if let from { add("t.window_start >= ?", from) }
         if let to { add("t.window_start < ?", to) }
         if kind == .windows && !allRevisions {
@@ -78,8 +87,8 @@ public struct StoreQuery: Sendable, Equatable {
         case .alerts: order = "t.window_start, t.model, t.version, t.segment, t.at, t.alert_id, t.state"
         case .triggers: order = "t.window_start, t.model, t.version, t.trigger_id"
         }
-        let selected = (columns + ["record"]).map { "t.\($0)" }.joined(separator: ", ")
+        let selected = (columns + ["record"]).map { $0 == "psi" ? "p.psi" : "t.\($0)" }.joined(separator: ", ")
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        return ("SELECT \(selected) FROM \(table) t\(filter) ORDER BY \(order)", arguments, columns)
+        return ("SELECT \(selected) FROM \(table) t\(join)\(filter) ORDER BY \(order)", arguments, columns)
     }
 }

@@ -26,6 +26,8 @@ struct QueryOptions: ParsableArguments {
     var version: String?
     @Option(help: "A segment pair name=value (repeat for several); selects keys with exactly these pairs.")
     var segment: [String] = []
+    @Option(help: "Windows: those with a PSI of this feature, shown in a psi column; alerts: those on this feature.")
+    var feature: String?
     @Option(
         parsing: .unconditional,
         help: "Windows starting at or after this time: RFC 3339, or relative to now such as -7d, -2h.")
@@ -41,6 +43,7 @@ struct QueryOptions: ParsableArguments {
         var query = StoreQuery(kind)
         query.model = model
         query.version = version
+        query.feature = feature
         if !segment.isEmpty {
             var pairs: [SegmentValue] = []
             for text in segment {
@@ -140,13 +143,8 @@ struct QueryAlertsCommand: ParsableCommand {
         commandName: "alerts", abstract: "Alert transitions (firing and resolved), by window start.")
 
     @OptionGroup var options: QueryOptions
-    @Option(help: "Only alerts on this feature.")
-    var feature: String?
-
     func run() throws {
-        var query = try options.query(.alerts)
-        query.feature = feature
-        try options.run(query)
+        try options.run(try options.query(.alerts))
     }
 }
 
@@ -158,8 +156,10 @@ struct QueryTriggersCommand: ParsableCommand {
     @OptionGroup var options: QueryOptions
 
     func run() throws {
-        guard options.segment.isEmpty else {
-            throw ValidationError("--segment does not apply to triggers (a trigger covers a model version)")
+        guard options.segment.isEmpty, options.feature == nil else {
+            throw ValidationError(
+                "--segment and --feature do not apply to triggers (a trigger covers a model version; "
+                    + "its reasons are in the json records)")
         }
         try options.run(try options.query(.triggers))
     }

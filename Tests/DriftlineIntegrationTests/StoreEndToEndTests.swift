@@ -94,6 +94,19 @@ import Testing
         #expect(filtered.count == 3)
         #expect(filtered == expected)
         #expect(try query(["windows", "--model", "other", "--format", "json"]).isEmpty)
+        // PSI of one feature: a psi column equal to the record's own value.
+        let psiRows = try query(["windows", "--segment", "line=L1", "--feature", "current_a", "--format", "csv"])
+        #expect(psiRows.first?.hasSuffix(",throughput_per_s,psi") == true)
+        let psiJSON = try query(["windows", "--segment", "line=L1", "--feature", "current_a", "--format", "json"])
+        #expect(psiRows.count == 1 + psiJSON.count && psiJSON.count == 8)
+        for (row, record) in zip(psiRows.dropFirst(), psiJSON) {
+            // The number as the record writes it (Swift's parsing rounds correctly; Foundation's
+            // JSON parser may be an ulp off).
+            let psi = try #require(record.range(of: "\"psi\":{"))
+            let member = try #require(record[psi.upperBound...].range(of: "\"current_a\":"))
+            let text = record[member.upperBound...].prefix { $0 != "," && $0 != "}" }
+            #expect(Double(row.split(separator: ",").last!) == Double(text), "\(record)")
+        }
         let csv = try query(["windows", "--segment", "line=L2", "--format", "csv"])
         #expect(csv.first?.hasPrefix("model,version,segment,window_start") == true)
         #expect(csv.count == 1 + 8)

@@ -147,6 +147,14 @@ import Testing
         #expect(try store.rows(query).rows.count == 2)
         query.version = "9.9.9"
         #expect(try store.rows(query).rows.isEmpty)
+        var psi = StoreQuery(.windows)
+        psi.feature = "current_a"
+        psi.segment = "_all"
+        let withPSI = try store.rows(psi)
+        #expect(withPSI.columns.last == "psi")
+        #expect(withPSI.rows.map { $0.values.last } == ["0.3", "0.3"])
+        psi.feature = "pressure"
+        #expect(try store.rows(psi).rows.isEmpty)
         var alerts = StoreQuery(.alerts)
         alerts.feature = "current_a"
         #expect(try store.rows(alerts).rows.count == 1)
