@@ -12,6 +12,8 @@ public struct StoreQuery: Sendable, Equatable {
         case alerts
         /// Retraining triggers.
         case triggers
+        /// The baselines (model versions) in use, with when they were first and last seen.
+        case models
     }
 
     public var kind: Kind
@@ -52,6 +54,9 @@ public struct StoreQuery: Sendable, Equatable {
         case .triggers:
             table = "retrain_triggers"
             columns = ["trigger_id", "model", "version", "window_start", "window_end", "at"]
+        case .models:
+            table = "baselines"
+            columns = ["model", "version", "task", "offline_accuracy", "first_seen", "last_seen"]
         }
         var conditions: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
@@ -61,7 +66,7 @@ public struct StoreQuery: Sendable, Equatable {
         }
         if let model { add("t.model = ?", model) }
         if let version { add("t.version = ?", version) }
-        if let segment, kind != .triggers { add("t.segment = ?", segment) }
+        if let segment, kind == .windows || kind == .alerts { add("t.segment = ?", segment) }
         if let feature, kind == .alerts { add("t.feature = ?", feature) }
         var join = ""
         if let feature, kind == .windows {
@@ -72,8 +77,8 @@ public struct StoreQuery: Sendable, Equatable {
             arguments.insert(feature, at: 0)
             columns.append("psi")
         }
-        if let from { add("t.window_start >= ?", from) }
-        if let to { add("t.window_start < ?", to) }
+        if let from, kind != .models { add("t.window_start >= ?", from) }
+        if let to, kind != .models { add("t.window_start < ?", to) }
         if kind == .windows && !allRevisions {
             conditions.append(
                 """
@@ -86,8 +91,18 @@ public struct StoreQuery: Sendable, Equatable {
         case .windows: order = "t.window_start, t.model, t.version, t.segment, t.revision"
         case .alerts: order = "t.window_start, t.model, t.version, t.segment, t.at, t.alert_id, t.state"
         case .triggers: order = "t.window_start, t.model, t.version, t.trigger_id"
+        case .models: order = "t.model, t.version"
         }
-        let selected = (columns + ["record"]).map { $0 == "psi" ? "p.psi" : "t.\($0)" }.joined(separator: ", ")
+        // Baselines have no contract record: their row as a JSON object, times in RFC 3339.
+        let record =
+            kind == .models
+            ? """
+            json_object('model', t.model, 'version', t.version, 'task', t.task, \
+            'offline_accuracy', t.offline_accuracy, \
+            'first_seen', strftime('%Y-%m-%dT%H:%M:%fZ', t.first_seen / 1000.0, 'unixepoch'), \
+            'last_seen', strftime('%Y-%m-%dT%H:%M:%fZ', t.last_seen / 1000.0, 'unixepoch'))
+            """ : "t.record"
+        let selected = (columns.map { $0 == "psi" ? "p.psi" : "t.\($0)" } + [record]).joined(separator: ", ")
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         return ("SELECT \(selected) FROM \(table) t\(join)\(filter) ORDER BY \(order)", arguments, columns)
     }

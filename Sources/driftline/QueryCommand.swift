@@ -8,7 +8,9 @@ struct QueryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "query",
         abstract: "Query the history store: window results, alerts, retraining triggers.",
-        subcommands: [QueryWindowsCommand.self, QueryAlertsCommand.self, QueryTriggersCommand.self])
+        subcommands: [
+            QueryWindowsCommand.self, QueryAlertsCommand.self, QueryTriggersCommand.self, QueryModelsCommand.self,
+        ])
 }
 
 /// The options every `query` subcommand takes.
@@ -86,7 +88,7 @@ struct QueryOptions: ParsableArguments {
         if format != .json {
             // Times as RFC 3339 for people and spreadsheets; the store keeps epoch milliseconds.
             let times = selected.columns.indices.filter {
-                ["window_start", "window_end", "at"].contains(selected.columns[$0])
+                ["window_start", "window_end", "at", "first_seen", "last_seen"].contains(selected.columns[$0])
             }
             for row in selected.rows.indices {
                 for column in times {
@@ -162,5 +164,21 @@ struct QueryTriggersCommand: ParsableCommand {
                     + "its reasons are in the json records)")
         }
         try options.run(try options.query(.triggers))
+    }
+}
+
+/// `driftline query models`.
+struct QueryModelsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "models",
+        abstract: "The baselines in use: model, version, task, offline accuracy, first and last seen.")
+
+    @OptionGroup var options: QueryOptions
+
+    func run() throws {
+        guard options.segment.isEmpty, options.feature == nil, options.from == nil, options.to == nil else {
+            throw ValidationError("--segment, --feature, --from and --to do not apply to models")
+        }
+        try options.run(try options.query(.models))
     }
 }

@@ -120,6 +120,15 @@ import Testing
         #expect(try query(["alerts", "--format", "json"]) == alerts)
         #expect(try query(["triggers", "--format", "json"]) == triggers)
         #expect(counts[4] == 1)
+        let models = try query(["models", "--format", "json"])
+        #expect(models.count == 1)
+        let model = try JSONSerialization.jsonObject(with: Data(models[0].utf8)) as! [String: Any]
+        #expect(model["model"] as? String == "weld-defect-cls" && model["version"] as? String == "3.2.0")
+        #expect(model["task"] as? String == "classification")
+        let baseline = try JSONSerialization.jsonObject(with: Data(contentsOf: work.url("b.json"))) as! [String: Any]
+        let offline = (baseline["offline"] as! [String: Any])["classification"] as! [String: Any]
+        #expect(abs((model["offline_accuracy"] as! Double) - (offline["accuracy"] as! Double)) < 1e-12)
+        #expect((model["first_seen"] as! String) < (model["last_seen"] as! String))
     }
 
     @Test func badQueryInputNamesTheOption() throws {
