@@ -13,11 +13,13 @@ public final class HistoryStore: Sendable {
     public let path: String
 
     /// Opens (creating and migrating when needed) the store at `path`; `readOnly` opens an existing
-    /// store for queries only.
-    public init(path: String, readOnly: Bool = false) throws {
+    /// store for queries only. A write waits up to `busyTimeout` seconds for another process
+    /// writing the file (an analyst's `sqlite3` session) before it fails.
+    public init(path: String, readOnly: Bool = false, busyTimeout: Double = 10) throws {
         self.path = path
         var configuration = Configuration()
         configuration.label = "driftline-store"
+        configuration.busyMode = .timeout(busyTimeout)
         do {
             if readOnly {
                 guard FileManager.default.fileExists(atPath: path) else {

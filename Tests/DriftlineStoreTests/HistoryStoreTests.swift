@@ -183,7 +183,7 @@ import Testing
     /// silence: `sync` throws, and so does every later `write`, so no offset is committed past it.
     @Test func aFailedWriteMakesSyncAndLaterWritesThrow() throws {
         let path = try Self.temporaryPath()
-        let store = try HistoryStore(path: path)
+        let store = try HistoryStore(path: path, busyTimeout: 0.2)
         let writer = StoreWriter(store: store)
         var configuration = Configuration()
         configuration.allowsUnsafeTransactions = true
@@ -196,6 +196,33 @@ import Testing
         try blocker.inDatabase { db in try db.execute(sql: "ROLLBACK") }
         #expect(try store.rowCounts()["window_results"] == 0)
         #expect(throws: StoreError.self) { try writer.close() }
+    }
+
+    /// While the file is busy (another process writing it), the writer's queue fills and `write`
+    /// waits instead of dropping; once the file is free, every batch is stored.
+    @Test func aBusyFileMakesWriteWaitAndLosesNothing() throws {
+        let path = try Self.temporaryPath()
+        let store = try HistoryStore(path: path, busyTimeout: 5)
+        let writer = StoreWriter(store: store, capacity: 1)
+        var configuration = Configuration()
+        configuration.allowsUnsafeTransactions = true
+        let blocker = try DatabaseQueue(path: path, configuration: configuration)
+        try blocker.inDatabase { db in try db.execute(sql: "BEGIN EXCLUSIVE") }
+        let released = ContinuousClock.now + .milliseconds(500)
+        Thread.detachNewThread {
+            Thread.sleep(forTimeInterval: 0.5)
+            try? blocker.inDatabase { db in try db.execute(sql: "COMMIT") }
+        }
+        // One batch in the writer's hands, one queued, the third waits for room.
+        for start in 0..<3 {
+            var batch = StoreBatch()
+            batch.results = [Self.window(start: Int64(start) * 300_000)]
+            try writer.write(batch)
+        }
+        #expect(ContinuousClock.now >= released - .milliseconds(50))
+        try writer.sync()
+        #expect(try store.rowCounts()["window_results"] == 3)
+        try writer.close()
     }
 
     @Test func baselinesKeepTheirFirstAndLatestSighting() throws {
