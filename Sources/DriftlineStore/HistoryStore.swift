@@ -14,7 +14,7 @@ public final class HistoryStore: Sendable {
 
     /// Opens (creating and migrating when needed) the store at `path`; `readOnly` opens an existing
     /// store for queries only. A write waits up to `busyTimeout` seconds for another process
-    /// writing the file (an analyst's `sqlite3` session) before it fails.
+    /// writing the file (an analyst's `sqlite3` shell) before it fails.
     public init(path: String, readOnly: Bool = false, busyTimeout: Double = 10) throws {
         self.path = path
         var configuration = Configuration()
