@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "DriftlineCore", targets: ["DriftlineCore"]),
         .library(name: "DriftlineConnectors", targets: ["DriftlineConnectors"]),
         .library(name: "DriftlineEngine", targets: ["DriftlineEngine"]),
+        .library(name: "DriftlineStore", targets: ["DriftlineStore"]),
         .library(name: "DriftlineTestSupport", targets: ["DriftlineTestSupport"]),
     ],
     dependencies: [
@@ -19,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // Pure and deterministic: events, decoding, windows, operators, baselines, rules. No I/O, no clocks.
@@ -46,11 +48,14 @@ let package = Package(
         .target(name: "DriftlineKafka", dependencies: ["DriftlineCore", "DriftlineConnectors", "CRdKafka"]),
         // libmosquitto source and sink with a bounded hand-off, reconnect and re-subscribe.
         .target(name: "DriftlineMQTT", dependencies: ["DriftlineCore", "DriftlineConnectors", "CMosquitto"]),
+        // The SQLite history of window results, alerts, triggers and baselines, through GRDB.
+        .target(
+            name: "DriftlineStore", dependencies: ["DriftlineCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // Topology loading and validation, the runtime that wires sources -> operators -> sinks.
         .target(
             name: "DriftlineEngine",
             dependencies: [
-                "DriftlineCore", "DriftlineConnectors", "DriftlineKafka", "DriftlineMQTT",
+                "DriftlineCore", "DriftlineConnectors", "DriftlineKafka", "DriftlineMQTT", "DriftlineStore",
                 .product(name: "Yams", package: "Yams"), .product(name: "SystemPackage", package: "swift-system"),
             ],
             // The engine's record loops touch its run's state per event, like the core's.
@@ -62,7 +67,8 @@ let package = Package(
             name: "driftline",
             dependencies: [
                 "DriftlineCore", "DriftlineConnectors", "DriftlineEngine", "DriftlineKafka", "DriftlineMQTT",
-                "DriftlineTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "DriftlineStore", "DriftlineTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
@@ -109,6 +115,10 @@ let package = Package(
             name: "DriftlineConnectorsTests",
             dependencies: ["DriftlineConnectors"]
         ),
+        .testTarget(
+            name: "DriftlineStoreTests",
+            dependencies: ["DriftlineStore", "DriftlineCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "DriftlineTestSupportTests", dependencies: ["DriftlineTestSupport"]),
         .testTarget(
             name: "DriftlineKafkaTests",
@@ -120,7 +130,10 @@ let package = Package(
         ),
         .testTarget(
             name: "DriftlineIntegrationTests",
-            dependencies: ["DriftlineEngine", "DriftlineKafka", "DriftlineTestSupport"]
+            dependencies: [
+                "DriftlineEngine", "DriftlineKafka", "DriftlineTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ]
 )

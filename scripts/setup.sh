@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what Driftline builds and tests against on a fresh Debian machine: librdkafka (and its
 # mock Kafka cluster), libmosquitto and the mosquitto broker, and the outside clients the tests
-# drive (kcat, mosquitto_pub/mosquitto_sub). Safe to run again.
+# drive (kcat, mosquitto_pub/mosquitto_sub); SQLite for the history store and its sqlite3 shell.
+# Safe to run again.
 set -euo pipefail
 
-packages=(librdkafka-dev libmosquitto-dev mosquitto mosquitto-clients kcat)
+packages=(librdkafka-dev libmosquitto-dev mosquitto mosquitto-clients kcat libsqlite3-dev sqlite3)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,6 +1,7 @@
 import DriftlineConnectors
 import DriftlineCore
 import DriftlineKafka
+import DriftlineStore
 import Foundation
 
 /// One run of a `Pipeline`, on the calling thread: owns the processor, the decoders, the sinks.
@@ -56,6 +57,7 @@ final class PipelineRun {
     /// Shared by every source's decoder, closed while the processor holds `maxKeys` keys.
     private let interning = InterningGate()
     private let observer: ((ProcessorOutput) -> Void)?
+    private let baselines: [Baseline]
 
     init(
         topology: Topology, baselines: [Baseline], decoding: Pipeline.Decoding,
@@ -72,7 +74,9 @@ final class PipelineRun {
             for feature in baseline.features { _ = symbols.intern(feature.name) }
         }
         _ = symbols.intern("_unknown")
-        outputs = try Outputs(topology.sinks) { target in
+        self.baselines = baselines
+        let store = try topology.store.map { StoreWriter(store: try HistoryStore(path: $0.path)) }
+        outputs = try Outputs(topology.sinks, store: store) { target in
             switch target {
             case .stdout: return FileSink(RecordWriter())
             case .file(let path): return FileSink(try RecordWriter(path: path))
@@ -82,6 +86,7 @@ final class PipelineRun {
             }
         }
         let now = Pipeline.now()
+        try outputs.recordBaselines(baselines, now: now)
         for (index, spec) in topology.sources.enumerated() {
             var mapping = spec.mapping
             mapping.fixedKind = spec.fixedKind ?? mapping.fixedKind
@@ -171,6 +176,8 @@ final class PipelineRun {
             try emit(processor.drain())
             try outputs.flush()
         }
+        try outputs.recordBaselines(baselines, now: Pipeline.now())
+        try outputs.closeStore()
         summary.processor = processor.counters
         summary.results = outputs.counts.results
         summary.alerts = outputs.counts.alerts

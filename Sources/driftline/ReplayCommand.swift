@@ -10,7 +10,8 @@ struct ReplayCommand: ParsableCommand {
         abstract: "Replay an NDJSON event file through the default rules; write window results and alerts.",
         discussion: """
             Keys results by the whole model plus each --segment given; closes every open window at \
-            the end of the input. Retraining triggers go to the alerts file unless --retrain is given.
+            the end of the input. Retraining triggers go to the alerts file unless --retrain is given. \
+            With --store, everything also goes into a SQLite history store (`driftline query`).
             """)
 
     @Option(help: "A baseline JSON file (repeat for several model versions).")
@@ -47,6 +48,8 @@ struct ReplayCommand: ParsableCommand {
     var retrain: String?
     @Option(help: "Where dead letters go (default: next to the results, .dead-letter.ndjson).")
     var deadLetter: String?
+    @Option(help: "Also write every window result, alert and trigger into this SQLite history store.")
+    var store: String?
     @Flag(
         help: """
             Decode on the engine's thread, one record after the other with processing (one core), \
@@ -92,7 +95,8 @@ struct ReplayCommand: ParsableCommand {
             sinks: Topology.SinkSpecs(
                 results: target(results), alerts: target(alerts), retrain: retrain.map(target),
                 deadLetter: target(deadLetterPath)), reviseEveryMs: revisionInterval,
-            limits: Topology.LimitSettings(maxKeys: maxKeys, maxFeatures: maxFeatures))
+            limits: Topology.LimitSettings(maxKeys: maxKeys, maxFeatures: maxFeatures),
+            store: store.map { Topology.StoreSpec(path: URL(fileURLWithPath: $0).standardizedFileURL.path) })
         let summary = try Pipeline(
             topology: topology, baselines: BaselineCatalog.load(paths: baseline),
             decoding: singleThread ? .engineThread : .readerThread

@@ -27,7 +27,16 @@ import Testing
         (
             yaml(extra: "colour: red"), .unknownKey, 5, 1,
             "unknown key 'colour' at the top level; expected one of: name, time, windows, keys, labels, limits, baselines, "
-                + "latency, connections, sources, sinks, rules"
+                + "latency, connections, sources, sinks, rules, store"
+        ),
+        (  // `mode` at column 21
+            yaml(extra: "store: {path: h.db, mode: wal}"), .unknownKey, 5, 21,
+            "unknown key 'mode' in store; expected one of: path"
+        ),
+        (yaml(extra: "store: {}"), .missingKey, 5, 8, "missing required key 'path' in store"),
+        (  // the list `[h.db]` at column 15
+            yaml(extra: "store: {path: [h.db]}"), .wrongType, 5, 15,
+            "store.path must be a word or a quoted string, not a list"
         ),
         (  // the mapping `{hop: 1m}` opens at column 10
             yaml(["windows: {hop: 1m}"]), .missingKey, 2, 10, "missing required key 'size' in windows"

@@ -155,6 +155,14 @@ import Testing
         #expect(topology.processorSettings.maxKeys == 20_000 && topology.processorSettings.maxFeatures == 64)
     }
 
+    @Test func theStorePathIsResolvedAgainstTheTopologysDirectory() throws {
+        #expect(try loadTopology(Self.minimal).store == nil)
+        let relative = try loadTopology(Self.minimal + "\nstore: {path: ../history/h.db}")
+        #expect(relative.store == Topology.StoreSpec(path: "/plant/history/h.db"))
+        let absolute = try loadTopology(Self.minimal + "\nstore: {path: /var/lib/driftline/h.db}")
+        #expect(absolute.store?.path == "/var/lib/driftline/h.db")
+    }
+
     @Test func retrainSinkDefaultsToTheAlertsSinkAndCanBeItsOwn() throws {
         let shared = try loadTopology(
             Self.minimal.replacingOccurrences(

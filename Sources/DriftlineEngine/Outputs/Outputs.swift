@@ -1,11 +1,15 @@
 import DriftlineConnectors
 import DriftlineCore
+import DriftlineStore
 import Foundation
 
 /// The four output streams of a topology (window results, alerts, retraining triggers, dead
 /// letters): encodes each record as the contract's JSON and hands it, keyed by its deterministic
-/// id, to the sink its topology names. Targets named twice share one sink.
+/// id, to the sink its topology names. Targets named twice share one sink. With a history store,
+/// results, alerts and triggers also go to the store, as the same bytes.
 final class Outputs {
+    /// Writes the history store on its own thread, when the topology keeps one.
+    private let store: StoreWriter?
     private let results: any OutputSink
     private let alerts: any OutputSink
     private let retrain: any OutputSink
@@ -19,7 +23,10 @@ final class Outputs {
     private(set) var counts = (results: 0, alerts: 0, triggers: 0, deadLetters: 0)
 
     /// Opens the sinks of `specs`; `make` builds a sink for a target the first time it is named.
-    init(_ specs: Topology.SinkSpecs, make: (Topology.SinkTarget) throws -> any OutputSink) throws {
+    init(
+        _ specs: Topology.SinkSpecs, store: StoreWriter? = nil, make: (Topology.SinkTarget) throws -> any OutputSink
+    ) throws {
+        self.store = store
         var opened: [(Topology.SinkTarget, any OutputSink)] = []
         func sink(_ target: Topology.SinkTarget) throws -> any OutputSink {
             if let existing = opened.first(where: { $0.0 == target }) { return existing.1 }
@@ -35,15 +42,25 @@ final class Outputs {
     }
 
     func write(_ output: ProcessorOutput) throws {
+        var batch = StoreBatch()
         for result in output.results {
             let record = try encoder.encode(result).asBytes
             try results.write(record, key: Self.key(of: result))
             if result.segment.isEmpty { try results.writeStatus(record, model: result.model, version: result.version) }
+            if store != nil { batch.results.append(StoreBatch.Entry(result, record: record)) }
         }
-        for alert in output.alerts { try alerts.write(try encoder.encode(alert).asBytes, key: alert.alertID) }
+        for alert in output.alerts {
+            let record = try encoder.encode(alert).asBytes
+            try alerts.write(record, key: alert.alertID)
+            if store != nil { batch.alerts.append(StoreBatch.Entry(alert, record: record)) }
+        }
         for trigger in output.triggers {
-            try retrain.write(try encoder.encode(trigger).asBytes, key: trigger.triggerID)
+            let record = try encoder.encode(trigger).asBytes
+            try retrain.write(record, key: trigger.triggerID)
+            if store != nil { batch.triggers.append(StoreBatch.Entry(trigger, record: record)) }
         }
+        // Waits while the store's queue is full: a slow disk slows the engine, never loses records.
+        try store?.write(batch)
         counts.results += output.results.count
         counts.alerts += output.alerts.count
         counts.triggers += output.triggers.count
@@ -58,8 +75,27 @@ final class Outputs {
         for sink in all { try sink.flush() }
     }
 
+    /// Records the baselines in use, seen at processing time `now`.
+    func recordBaselines(_ baselines: [Baseline], now: Int64) throws {
+        var batch = StoreBatch()
+        batch.baselines = baselines.map { BaselineUse($0, seenAt: now) }
+        try store?.write(batch)
+    }
+
+    /// Makes everything written so far durable: the store first, then the sinks.
     func sync() throws {
+        try store?.sync()
         for sink in all { try sink.sync() }
+    }
+
+    /// Writes what the store still holds and stops its thread.
+    func closeStore() throws {
+        try store?.close()
+    }
+
+    deinit {
+        // After a failed run: what was handed over is still written, then the thread ends.
+        try? store?.close()
     }
 
     /// `model/version/segment/window-start`: every revision of one window has the same key, so a

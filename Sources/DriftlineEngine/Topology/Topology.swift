@@ -146,6 +146,17 @@ public struct Topology: Equatable, Sendable {
         }
     }
 
+    /// Where the history store is, when the topology keeps one.
+    public struct StoreSpec: Equatable, Sendable {
+        /// The SQLite file, absolute; created with its directory's permissions when missing.
+        public var path: String
+
+        /// A store at `path`.
+        public init(path: String) {
+            self.path = path
+        }
+    }
+
     /// The topology's name.
     public var name: String
     /// Clock, watermark and lateness settings.
@@ -173,13 +184,15 @@ public struct Topology: Equatable, Sendable {
     public var sinks: SinkSpecs
     /// The alerting rules, in file order; `RuleSpec.defaults` when the file has no `rules`.
     public var rules: [RuleSpec]
+    /// The history store every window result, alert and trigger is also written to; `nil`: none.
+    public var store: StoreSpec?
 
     /// A topology with the given parts; defaults are those a file gets when it leaves a part out.
     public init(
         name: String, time: TimeSettings = TimeSettings(), windows: WindowSpec, keys: [[String]] = [[]],
         labels: LabelSettings = LabelSettings(), baselinePaths: [String] = [], latencyBudgetMs: Double = 100,
         sources: [SourceSpec], sinks: SinkSpecs, rules: [RuleSpec] = RuleSpec.defaults, reviseEveryMs: Int64? = nil,
-        forgetKeysAfterMs: Int64? = nil, limits: LimitSettings = LimitSettings()
+        forgetKeysAfterMs: Int64? = nil, limits: LimitSettings = LimitSettings(), store: StoreSpec? = nil
     ) {
         self.name = name
         self.time = time
@@ -194,6 +207,7 @@ public struct Topology: Equatable, Sendable {
         self.reviseEveryMs = reviseEveryMs
         self.forgetKeysAfterMs = forgetKeysAfterMs
         self.limits = limits
+        self.store = store
     }
 
     /// Every dimension named in `keys`, once each, sorted by name: the value of

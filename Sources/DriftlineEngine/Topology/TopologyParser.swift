@@ -16,7 +16,7 @@ struct TopologyParser {
     /// What the tree's root is wired to: the schema's top-level keys.
     private static let topLevelKeys = [
         "name", "time", "windows", "keys", "labels", "limits", "baselines", "latency", "connections", "sources",
-        "sinks", "rules",
+        "sinks", "rules", "store",
     ]
 
     /// The topology `root` describes, or `nil` when a required part is missing or broken.
@@ -37,6 +37,7 @@ struct TopologyParser {
         let latencyBudgetMs = top["latency"].map { latencyBudget($0) } ?? 100
         let sources = top["sources"].flatMap { self.sources($0, dimensions: Set(keys.joined()).sorted()) }
         let sinks = top["sinks"].flatMap { sinkSpecs($0) }
+        let store = top["store"].flatMap { storeSpec($0) }
         let rules =
             top["rules"].map { self.rules($0, latencyBudgetMs: latencyBudgetMs) }
             ?? Self.defaultRules(latencyBudgetMs: latencyBudgetMs)
@@ -45,7 +46,7 @@ struct TopologyParser {
             name: name, time: time, windows: windowing.spec, keys: keys, labels: labels,
             baselinePaths: baselinePaths, latencyBudgetMs: latencyBudgetMs, sources: sources, sinks: sinks,
             rules: rules, reviseEveryMs: windowing.reviseEvery, forgetKeysAfterMs: windowing.forgetKeysAfter,
-            limits: limits)
+            limits: limits, store: store)
     }
 
     // MARK: - Sections
@@ -199,6 +200,13 @@ struct TopologyParser {
             let budget = latency["budget_ms"].flatMap({ reader.positiveDouble($0, path: "latency.budget_ms") })
         else { return 100 }
         return budget
+    }
+
+    private mutating func storeSpec(_ node: Node) -> Topology.StoreSpec? {
+        guard let store = reader.fields(node, path: "store", allowed: ["path"], required: ["path"]),
+            let path = store["path"].flatMap({ reader.string($0, path: store.path("path")) })
+        else { return nil }
+        return Topology.StoreSpec(path: reader.absolutePath(path))
     }
 
     private mutating func sinkSpecs(_ node: Node) -> Topology.SinkSpecs? {

@@ -1,0 +1,82 @@
+import GRDB
+
+/// The store's schema, one migration per change; `docs/store.md` describes every column.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE window_results (
+                        model TEXT NOT NULL,
+                        version TEXT NOT NULL,
+                        segment TEXT NOT NULL,
+                        window_start INTEGER NOT NULL,
+                        window_end INTEGER NOT NULL,
+                        revision INTEGER NOT NULL,
+                        count INTEGER NOT NULL,
+                        accuracy_online REAL,
+                        accuracy_offline REAL,
+                        accuracy_gap_pp REAL,
+                        labelled INTEGER NOT NULL,
+                        latency_p50 REAL,
+                        latency_p95 REAL,
+                        latency_p99 REAL,
+                        latency_max REAL,
+                        throughput_per_s REAL NOT NULL,
+                        record TEXT NOT NULL,
+                        PRIMARY KEY (model, version, segment, window_start, revision)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX window_results_by_start ON window_results (window_start);
+                    CREATE TABLE window_psi (
+                        model TEXT NOT NULL,
+                        version TEXT NOT NULL,
+                        segment TEXT NOT NULL,
+                        window_start INTEGER NOT NULL,
+                        revision INTEGER NOT NULL,
+                        feature TEXT NOT NULL,
+                        psi REAL,
+                        PRIMARY KEY (model, version, segment, window_start, revision, feature)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX window_psi_by_feature ON window_psi (feature, window_start);
+                    CREATE TABLE alerts (
+                        alert_id TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        window_start INTEGER NOT NULL,
+                        window_end INTEGER NOT NULL,
+                        rule TEXT NOT NULL,
+                        model TEXT NOT NULL,
+                        version TEXT NOT NULL,
+                        segment TEXT NOT NULL,
+                        feature TEXT,
+                        value REAL NOT NULL,
+                        threshold REAL NOT NULL,
+                        at INTEGER NOT NULL,
+                        record TEXT NOT NULL,
+                        PRIMARY KEY (alert_id, state, window_start)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX alerts_by_start ON alerts (window_start);
+                    CREATE TABLE retrain_triggers (
+                        trigger_id TEXT NOT NULL PRIMARY KEY,
+                        model TEXT NOT NULL,
+                        version TEXT NOT NULL,
+                        window_start INTEGER NOT NULL,
+                        window_end INTEGER NOT NULL,
+                        at INTEGER NOT NULL,
+                        record TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX retrain_triggers_by_start ON retrain_triggers (window_start);
+                    CREATE TABLE baselines (
+                        model TEXT NOT NULL,
+                        version TEXT NOT NULL,
+                        task TEXT,
+                        offline_accuracy REAL,
+                        first_seen INTEGER NOT NULL,
+                        last_seen INTEGER NOT NULL,
+                        PRIMARY KEY (model, version)
+                    ) WITHOUT ROWID;
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,65 @@
+public import DriftlineCore
+
+/// Output records handed to the store together, written in one transaction.
+///
+/// Each record travels with the exact JSON bytes the sinks wrote for it, which the store keeps in
+/// its `record` column, next to the figures it copies into columns for filtering.
+public struct StoreBatch: Sendable {
+    /// One output value and its encoded contract record.
+    public struct Entry<Value: Sendable>: Sendable {
+        /// The value the columns are taken from.
+        public var value: Value
+        /// The record as the sinks wrote it (UTF-8 JSON, no trailing newline).
+        public var record: [UInt8]
+
+        /// `value`, encoded as `record`.
+        public init(_ value: Value, record: [UInt8]) {
+            self.value = value
+            self.record = record
+        }
+    }
+
+    /// Window results, every revision.
+    public var results: [Entry<WindowResult>] = []
+    /// Alert transitions.
+    public var alerts: [Entry<Alert>] = []
+    /// Retraining triggers.
+    public var triggers: [Entry<RetrainTrigger>] = []
+    /// Baselines in use, seen at a processing time.
+    public var baselines: [BaselineUse] = []
+
+    /// An empty batch.
+    public init() {}
+
+    /// Whether the batch holds nothing to write.
+    public var isEmpty: Bool { results.isEmpty && alerts.isEmpty && triggers.isEmpty && baselines.isEmpty }
+
+    /// Appends every entry of `other`.
+    public mutating func append(contentsOf other: StoreBatch) {
+        results += other.results
+        alerts += other.alerts
+        triggers += other.triggers
+        baselines += other.baselines
+    }
+}
+
+/// A baseline (model version) the engine judged windows against, seen at a processing time.
+public struct BaselineUse: Equatable, Sendable {
+    public var model: String
+    public var version: String
+    /// `classification` or `regression`; `nil` when the baseline does not say.
+    public var task: String?
+    /// The offline test accuracy (classifiers).
+    public var offlineAccuracy: Double?
+    /// Processing time, epoch milliseconds.
+    public var seenAt: Int64
+
+    /// The use of `baseline` at `seenAt`.
+    public init(_ baseline: Baseline, seenAt: Int64) {
+        model = baseline.model
+        version = baseline.version
+        task = baseline.task?.rawValue
+        offlineAccuracy = baseline.offline?.accuracy
+        self.seenAt = seenAt
+    }
+}

@@ -1,0 +1,16 @@
+/// What a query selected: the figures of each row as text (`nil` for SQL `NULL`) and its stored
+/// contract record.
+public struct StoreRows: Sendable, Equatable {
+    /// One selected row.
+    public struct Row: Sendable, Equatable {
+        /// One value per column, as text; `nil` for `NULL`.
+        public var values: [String?]
+        /// The contract record exactly as the sinks wrote it.
+        public var record: String
+    }
+
+    /// The column names, in the order of `Row.values`.
+    public var columns: [String]
+    /// The rows, in the query's order.
+    public var rows: [Row] = []
+}

@@ -1,0 +1,162 @@
+import Foundation
+import GRDB
+import Testing
+
+/// `driftline replay --store` then `driftline query`, through the real command line: the store
+/// returns exactly what the replay wrote to its files.
+@Suite(.serialized) struct StoreEndToEndTests {
+    /// Window results keyed by (model, version, segment, start), the latest revision of each, in
+    /// the query's order (window start, model, version, segment), recounted from a results file.
+    static func latestRevisions(_ lines: [String]) throws -> [String] {
+        var latest: [String: (revision: Int, line: String, order: [String])] = [:]
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            let segment = (object["segment"] as! [String: String]).sorted { $0.key < $1.key }
+            let segmentText = segment.isEmpty ? "_all" : segment.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+            let start = (object["window"] as! [String: String])["start"]!
+            let order = [start, object["model"] as! String, object["version"] as! String, segmentText]
+            let key = order.joined(separator: "|")
+            let revision = object["revision"] as! Int
+            if let known = latest[key], known.revision >= revision { continue }
+            latest[key] = (revision, line, order)
+        }
+        return latest.values.sorted { $0.order.lexicographicallyPrecedes($1.order) }.map(\.line)
+    }
+
+    static func rowCounts(_ path: URL) throws -> [Int] {
+        let queue = try DatabaseQueue(path: path.path)
+        return try queue.read { db in
+            try ["window_results", "window_psi", "alerts", "retrain_triggers", "baselines"].map {
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)")!
+            }
+        }
+    }
+
+    @Test func queryReturnsWhatTheReplayWroteAndASecondReplayChangesNothing() throws {
+        let work = try Workspace()
+        try work.run("driftline-loadgen", ["reference", "--seed", "21", "--rows", "5000", "--out", "r.ndjson"])
+        try work.run("driftline-loadgen", ["test-set", "--seed", "22", "--rows", "2000", "--out", "t.ndjson"])
+        try work.run(
+            "driftline-loadgen",
+            [
+                "events", "--seed", "23", "--start", "2026-11-26T00:00:00Z", "--rate", "10", "--duration", "40m",
+                "--drift", "feature:current_a:+3@+20m", "--drift", "latency:x3@+25m", "--out", "events.ndjson",
+            ])
+        try work.run(
+            "driftline",
+            [
+                "baseline", "build", "--model", "weld-defect-cls", "--version", "3.2.0", "--reference", "r.ndjson",
+                "--test", "t.ndjson", "--out", "b.json",
+            ])
+        func replay(_ suffix: String) throws {
+            try work.run(
+                "driftline",
+                [
+                    "replay", "--baseline", "b.json", "--window", "5m", "--segment", "line", "--label-wait", "10m",
+                    "--input", "events.ndjson", "--results", "w\(suffix).ndjson", "--alerts", "a\(suffix).ndjson",
+                    "--dead-letter", "d\(suffix).ndjson", "--store", "s.db",
+                ])
+        }
+        func query(_ arguments: [String]) throws -> [String] {
+            try work.run("driftline", ["query"] + arguments + ["--store", "s.db"]).split(separator: "\n").map(
+                String.init)
+        }
+        try replay("1")
+        let results = try work.lines("w1.ndjson")
+        // Late labels revise closed windows: the file holds several revisions of some windows.
+        #expect(Set(results).count == results.count)
+        let windows = try query(["windows", "--model", "weld-defect-cls", "--format", "json"])
+        #expect(!windows.isEmpty)
+        #expect(windows == (try Self.latestRevisions(results)))
+        let everyRevision = try query(["windows", "--all-revisions", "--format", "json"])
+        #expect(Set(everyRevision) == Set(results))
+        #expect(everyRevision.count == results.count)
+
+        let alertLines = try work.lines("a1.ndjson")
+        let alerts = try query(["alerts", "--format", "json"])
+        let triggers = try query(["triggers", "--format", "json"])
+        #expect(!alerts.isEmpty && !triggers.isEmpty)
+        #expect(Set(alerts) == Set(alertLines.filter { $0.contains("\"type\":\"alert\"") }))
+        #expect(Set(triggers) == Set(alertLines.filter { $0.contains("\"type\":\"retrain\"") }))
+        #expect(alerts.count + triggers.count == alertLines.count)
+
+        // Filters against a recount of the results file: line L1, windows starting in [00:10, 00:25).
+        let filtered = try query([
+            "windows", "--segment", "line=L1", "--from", "2026-11-26T00:10:00Z", "--to", "2026-11-26T00:25:00Z",
+            "--format", "json",
+        ])
+        let expected = try Self.latestRevisions(results).filter { line in
+            let object = try! JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            let start = (object["window"] as! [String: String])["start"]!
+            return object["segment"] as! [String: String] == ["line": "L1"] && start >= "2026-11-26T00:10:00.000Z"
+                && start < "2026-11-26T00:25:00.000Z"
+        }
+        #expect(filtered.count == 3)
+        #expect(filtered == expected)
+        #expect(try query(["windows", "--model", "other", "--format", "json"]).isEmpty)
+        // PSI of one feature: a psi column equal to the record's own value.
+        let psiRows = try query(["windows", "--segment", "line=L1", "--feature", "current_a", "--format", "csv"])
+        #expect(psiRows.first?.hasSuffix(",throughput_per_s,psi") == true)
+        let psiJSON = try query(["windows", "--segment", "line=L1", "--feature", "current_a", "--format", "json"])
+        #expect(psiRows.count == 1 + psiJSON.count && psiJSON.count == 8)
+        for (row, record) in zip(psiRows.dropFirst(), psiJSON) {
+            // The number as the record writes it (Swift's parsing rounds correctly; Foundation's
+            // JSON parser may be an ulp off).
+            let psi = try #require(record.range(of: "\"psi\":{"))
+            let member = try #require(record[psi.upperBound...].range(of: "\"current_a\":"))
+            let text = record[member.upperBound...].prefix { $0 != "," && $0 != "}" }
+            #expect(Double(row.split(separator: ",").last!) == Double(text), "\(record)")
+        }
+        let csv = try query(["windows", "--segment", "line=L2", "--format", "csv"])
+        #expect(csv.first?.hasPrefix("model,version,segment,window_start") == true)
+        #expect(csv.count == 1 + 8)
+
+        // The same file again into the same store: nothing changes.
+        let counts = try Self.rowCounts(work.url("s.db"))
+        try replay("2")
+        #expect(try work.lines("w2.ndjson") == results)
+        #expect(try Self.rowCounts(work.url("s.db")) == counts)
+        #expect(try query(["windows", "--model", "weld-defect-cls", "--format", "json"]) == windows)
+        #expect(try query(["alerts", "--format", "json"]) == alerts)
+        #expect(try query(["triggers", "--format", "json"]) == triggers)
+        #expect(counts[4] == 1)
+        let models = try query(["models", "--format", "json"])
+        #expect(models.count == 1)
+        let model = try JSONSerialization.jsonObject(with: Data(models[0].utf8)) as! [String: Any]
+        #expect(model["model"] as? String == "weld-defect-cls" && model["version"] as? String == "3.2.0")
+        #expect(model["task"] as? String == "classification")
+        let baseline = try JSONSerialization.jsonObject(with: Data(contentsOf: work.url("b.json"))) as! [String: Any]
+        let offline = (baseline["offline"] as! [String: Any])["classification"] as! [String: Any]
+        #expect(abs((model["offline_accuracy"] as! Double) - (offline["accuracy"] as! Double)) < 1e-12)
+        #expect((model["first_seen"] as! String) < (model["last_seen"] as! String))
+    }
+
+    @Test func badQueryInputNamesTheOption() throws {
+        let work = try Workspace()
+        func failure(_ arguments: [String]) -> String {
+            do {
+                try work.run("driftline", ["query"] + arguments)
+                return ""
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(failure(["windows", "--store", "missing.db"]).contains("--store: no history store at 'missing.db'"))
+        // A store to query: opened once by a replay of nothing.
+        _ = try work.write("empty.ndjson", "")
+        try work.run(
+            "driftline",
+            [
+                "replay", "--window", "5m", "--input", "empty.ndjson", "--results", "w.ndjson", "--alerts",
+                "a.ndjson", "--store", "s.db",
+            ])
+        #expect(try work.run("driftline", ["query", "windows", "--store", "s.db", "--format", "json"]).isEmpty)
+        #expect(failure(["windows", "--store", "s.db", "--format", "xml"]).contains("--format"))
+        #expect(failure(["windows", "--store", "s.db", "--from", "yesterday"]).contains("--from: 'yesterday'"))
+        #expect(failure(["alerts", "--store", "s.db", "--from", "-7d", "--to", "-1h"]).isEmpty)
+        #expect(
+            failure(["windows", "--store", "s.db", "--from", "2026-11-27T00:00:00Z", "--to", "2026-11-26T00:00:00Z"])
+                .contains("--from (2026-11-27T00:00:00Z) is after --to"))
+        #expect(failure(["windows", "--store", "s.db", "--segment", "line"]).contains("--segment: 'line'"))
+    }
+}
