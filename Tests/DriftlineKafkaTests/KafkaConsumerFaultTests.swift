@@ -146,8 +146,11 @@ struct KafkaConsumerFaultTests {
         let consumerB = try setup.consumer(queueB, engine: engineB)
         #expect(eventually { !engineB.deliveries.isEmpty })
         #expect(consumerA.counters.handshakeTimeouts >= 1)
-        // The batch A held was given up at the hand-over; it holds at most one batch (100) again.
-        #expect(consumerA.counters.messages <= takenWhileStalled + 100, "A took records while its queue was full")
+        // The batch A held is given up at each hand-over (a group sometimes takes two rounds to
+        // settle); after each, A holds at most one batch (100) again, and takes nothing more.
+        let taken = consumerA.counters.messages
+        let handovers = consumerA.counters.handshakeTimeouts
+        #expect(taken <= takenWhileStalled + 100 * handovers, "A took records while its queue was full")
 
         // A's engine comes back: between them, A and B deliver every record.
         engineA.start(committingThrough: consumerA)
