@@ -135,7 +135,8 @@ struct KafkaConsumerFaultTests {
             properties: setup.properties, topics: [setup.topic], source: 7, queue: queueA, batchSize: 100,
             handshakeTimeout: .seconds(1), log: { _ in })
         try consumerA.start()
-        #expect(eventually { consumerA.counters.messages > 0 })
+        // Joining the group can take long while other suites load the machine.
+        #expect(eventually(timeout: .seconds(60)) { consumerA.counters.messages > 0 })
         Thread.sleep(forTimeInterval: 1.5)
         let takenWhileStalled = consumerA.counters.messages
 
@@ -144,7 +145,7 @@ struct KafkaConsumerFaultTests {
         let queueB = SourceQueue()
         let engineB = RecordingEngine(queue: queueB, ledger: ledger)
         let consumerB = try setup.consumer(queueB, engine: engineB)
-        #expect(eventually { !engineB.deliveries.isEmpty })
+        #expect(eventually(timeout: .seconds(60)) { !engineB.deliveries.isEmpty })
         #expect(consumerA.counters.handshakeTimeouts >= 1)
         // The batch A held is given up at each hand-over (a group sometimes takes two rounds to
         // settle); after each, A holds at most one batch (100) again, and takes nothing more.
