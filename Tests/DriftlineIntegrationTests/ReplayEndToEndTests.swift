@@ -19,12 +19,7 @@ import Testing
                 "--drift", "feature:current_a:+3@+45m", "--drift", "accuracy:0.8@+45m", "--drift", "latency:x3@+45m",
                 "--out", "events.ndjson",
             ])
-        try work.run(
-            "driftline",
-            [
-                "baseline", "build", "--model", "weld-defect-cls", "--version", "3.2.0", "--reference",
-                "reference.ndjson", "--test", "test.ndjson", "--out", "baseline.json",
-            ])
+        try work.buildBaseline(reference: "reference.ndjson", test: "test.ndjson", out: "baseline.json")
         try work.run(
             "driftline",
             [
@@ -90,12 +85,7 @@ import Testing
         let first = try #require(try work.lines("t.ndjson").first)
         #expect(["0", "1"].contains { first.contains("\"prediction\":\($0),") }, "\(first)")
         #expect(["0", "1"].contains { first.hasSuffix("\"label\":\($0)}") }, "\(first)")
-        let printed = try work.run(
-            "driftline",
-            [
-                "baseline", "build", "--model", "weld-defect-cls", "--version", "3.2.0", "--reference", "r.ndjson",
-                "--test", "t.ndjson", "--out", "b.json",
-            ])
+        let printed = try work.buildBaseline(reference: "r.ndjson", test: "t.ndjson", out: "b.json")
         #expect(printed.contains("classification: 2 classes {0, 1} from 4,000 integer labels"), "\(printed)")
         try work.run(
             "driftline",
@@ -134,12 +124,7 @@ import Testing
                 "events", "--seed", "12", "--start", Self.start, "--rate", "10", "--duration", "40m",
                 "--drift", "feature:current_a:+3@+20m", "--out", "clean.ndjson",
             ])
-        try work.run(
-            "driftline",
-            [
-                "baseline", "build", "--model", "weld-defect-cls", "--version", "3.2.0", "--reference", "r.ndjson",
-                "--out", "b.json",
-            ])
+        try work.buildBaseline(reference: "r.ndjson", out: "b.json")
         // An inference of the stream with its time replaced, at four places in it.
         let clean = try work.lines("clean.ndjson")
         let sample = try #require(clean.first { $0.hasPrefix(#"{"type":"inference""#) })
@@ -186,12 +171,7 @@ import Testing
         try work.run("driftline-loadgen", ["reference", "--seed", "6", "--rows", "2000", "--out", "r.ndjson"])
         try work.run(
             "driftline-loadgen", ["events", "--seed", "7", "--start", Self.start, "--duration", "10m", "--out", "e"])
-        try work.run(
-            "driftline",
-            [
-                "baseline", "build", "--model", "weld-defect-cls", "--version", "3.2.0", "--reference", "r.ndjson",
-                "--out", "b",
-            ])
+        try work.buildBaseline(reference: "r.ndjson", out: "b")
         try work.run(
             "driftline",
             [
@@ -217,12 +197,7 @@ import Testing
                 "events", "--seed", "5", "--start", Self.start, "--rate", "10", "--duration", "20m",
                 "--drift", "feature:temp_c:+1@+10m", "--out", "events.ndjson",
             ])
-        try work.run(
-            "driftline",
-            [
-                "baseline", "build", "--model", "weld-defect-cls", "--version", "3.2.0", "--reference",
-                "reference.ndjson", "--out", "baseline.json",
-            ])
+        try work.buildBaseline(reference: "reference.ndjson", out: "baseline.json")
         try work.run(
             "driftline",
             [
@@ -312,6 +287,16 @@ struct Workspace {
             throw WorkspaceError(message: "\(executable) \(arguments.joined(separator: " ")) failed:\n\(text)")
         }
         return text
+    }
+
+    /// Builds the baseline of weld-defect-cls 3.2.0 from the workspace's `reference` (and `test`)
+    /// files into `out` with `driftline baseline build`; returns what it printed.
+    @discardableResult
+    func buildBaseline(reference: String, test: String? = nil, out: String) throws -> String {
+        try run(
+            "driftline",
+            ["baseline", "build", "--model", "weld-defect-cls", "--version", "3.2.0", "--reference", reference]
+                + (test.map { ["--test", $0] } ?? []) + ["--out", out])
     }
 
     func lines(_ name: String) throws -> [String] {

@@ -42,12 +42,7 @@ import Testing
                 "events", "--seed", "23", "--start", "2026-11-26T00:00:00Z", "--rate", "10", "--duration", "40m",
                 "--drift", "feature:current_a:+3@+20m", "--drift", "latency:x3@+25m", "--out", "events.ndjson",
             ])
-        try work.run(
-            "driftline",
-            [
-                "baseline", "build", "--model", "weld-defect-cls", "--version", "3.2.0", "--reference", "r.ndjson",
-                "--test", "t.ndjson", "--out", "b.json",
-            ])
+        try work.buildBaseline(reference: "r.ndjson", test: "t.ndjson", out: "b.json")
         func replay(_ suffix: String) throws {
             try work.run(
                 "driftline",
