@@ -16,6 +16,11 @@ public struct StoreQuery: Sendable, Equatable {
         case models
     }
 
+    /// Which windows a query reads: the engine's own, or their hourly or daily rollups.
+    public enum Resolution: String, Sendable, Equatable, CaseIterable {
+        case raw, hour, day
+    }
+
     public var kind: Kind
     public var model: String?
     public var version: String?
@@ -27,6 +32,8 @@ public struct StoreQuery: Sendable, Equatable {
     public var to: Int64?
     /// Windows: every revision instead of the latest.
     public var allRevisions = false
+    /// Windows: the engine's windows (`raw`) or their rollups.
+    public var resolution = Resolution.raw
 
     /// Every row of `kind`.
     public init(_ kind: Kind) {
