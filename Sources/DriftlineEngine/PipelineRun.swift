@@ -75,8 +75,11 @@ final class PipelineRun {
         }
         _ = symbols.intern("_unknown")
         self.baselines = baselines
-        let store = try topology.store.map { StoreWriter(store: try HistoryStore(path: $0.path)) }
-        outputs = try Outputs(topology.sinks, store: store) { target in
+        let store = try topology.store.map {
+            StoreWriter(store: try HistoryStore(path: $0.path, retention: $0.retention))
+        }
+        let tumbling = topology.windows.hop == topology.windows.size
+        outputs = try Outputs(topology.sinks, store: store, rollsUp: tumbling) { target in
             switch target {
             case .stdout: return FileSink(RecordWriter())
             case .file(let path): return FileSink(try RecordWriter(path: path))

@@ -11,12 +11,18 @@ public final class HistoryStore: Sendable {
     private let database: any DatabaseWriter
     /// The file's path, as given.
     public let path: String
+    /// How long writes keep windows.
+    public let retention: Retention
 
     /// Opens (creating and migrating when needed) the store at `path`; `readOnly` opens an existing
     /// store for queries only. A write waits up to `busyTimeout` seconds for another process
-    /// writing the file (an analyst's `sqlite3` shell) before it fails.
-    public init(path: String, readOnly: Bool = false, busyTimeout: Double = 10) throws {
+    /// writing the file (an analyst's `sqlite3` shell) before it fails, and then removes what
+    /// `retention` no longer keeps.
+    public init(path: String, readOnly: Bool = false, busyTimeout: Double = 10, retention: Retention = Retention())
+        throws
+    {
         self.path = path
+        self.retention = retention
         var configuration = Configuration()
         configuration.label = "driftline-store"
         configuration.busyMode = .timeout(busyTimeout)
@@ -47,16 +53,51 @@ public final class HistoryStore: Sendable {
     /// Writes `batch` in one transaction. Writing a record again changes nothing: window results
     /// are upserted by (model, version, segment, window start, revision), alerts and triggers are
     /// kept as first written (by (alert id, state, window start) and trigger id), baselines keep
-    /// their first and latest sighting.
+    /// their first and latest sighting. The hourly and daily rollups of the windows written are
+    /// recomputed in the same transaction, and what `retention` no longer keeps is removed.
     public func write(_ batch: StoreBatch) throws {
         guard !batch.isEmpty else { return }
+        let retention = retention
         do {
             try database.write { db in
                 try Self.insert(batch, into: db)
+                var rollups = Rollups()
+                for entry in batch.results where entry.counts != nil { rollups.mark(entry.value) }
+                let oldest = try Self.oldestKept(retention.raw, table: "window_results", in: db)
+                try rollups.write(into: db, oldest: oldest ?? .min, encoder: .contractRecords())
+                if let oldest {
+                    for table in ["window_results", "window_psi", "window_counts"] {
+                        try db.execute(sql: "DELETE FROM \(table) WHERE window_start < ?", arguments: [oldest])
+                    }
+                }
+                for resolution in [StoreQuery.Resolution.hour, .day] {
+                    let keep = resolution == .hour ? retention.hour : retention.day
+                    guard let oldest = try Self.oldestKept(keep, table: "window_rollups", resolution, in: db)
+                    else { continue }
+                    for table in ["window_rollups", "rollup_psi"] {
+                        try db.execute(
+                            sql: "DELETE FROM \(table) WHERE resolution = ? AND window_start < ?",
+                            arguments: [resolution.rawValue, oldest])
+                    }
+                }
             }
         } catch {
             throw StoreError(.database, "cannot write to the history store '\(path)': \(error)")
         }
+    }
+
+    /// The earliest window start `table` keeps under a retention of `keep` milliseconds, measured
+    /// back from its newest window; `nil` when it keeps everything.
+    private static func oldestKept(
+        _ keep: Int64?, table: String, _ resolution: StoreQuery.Resolution? = nil, in db: Database
+    ) throws -> Int64? {
+        guard let keep else { return nil }
+        let newest =
+            try resolution.map {
+                try Int64.fetchOne(
+                    db, sql: "SELECT MAX(window_start) FROM \(table) WHERE resolution = ?", arguments: [$0.rawValue])
+            } ?? Int64.fetchOne(db, sql: "SELECT MAX(window_start) FROM \(table)")
+        return newest.map { $0 - keep }
     }
 
     private static func insert(_ batch: StoreBatch, into db: Database) throws {
@@ -82,9 +123,24 @@ public final class HistoryStore: Sendable {
                     ON CONFLICT (model, version, segment, window_start, revision, feature) DO UPDATE SET
                         psi = excluded.psi
                     """)
+            let counts = try db.cachedStatement(
+                sql: """
+                    INSERT INTO window_counts (model, version, segment, window_start, window_end, revision, counts)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (model, version, segment, window_start) DO UPDATE SET
+                        window_end = excluded.window_end, revision = excluded.revision, counts = excluded.counts
+                        WHERE excluded.revision >= window_counts.revision
+                    """)
+            let encoder = JSONEncoder.contractRecords()
             for entry in batch.results {
                 let result = entry.value
                 let segment = result.segmentID
+                if let windowCounts = entry.counts {
+                    try counts.execute(arguments: [
+                        result.model, result.version, segment, result.start, result.end, result.revision,
+                        String(decoding: try encoder.encode(windowCounts), as: UTF8.self),
+                    ])
+                }
                 try window.execute(arguments: [
                     result.model, result.version, segment, result.start, result.end, result.revision, result.count,
                     result.accuracy.online, result.accuracy.offline, result.accuracy.gapPP, result.accuracy.labelled,
@@ -135,16 +191,18 @@ public final class HistoryStore: Sendable {
         if !batch.baselines.isEmpty {
             let statement = try db.cachedStatement(
                 sql: """
-                    INSERT INTO baselines (model, version, task, offline_accuracy, first_seen, last_seen)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO baselines (model, version, task, offline_accuracy, first_seen, last_seen, profile)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (model, version) DO UPDATE SET
-                        task = excluded.task, offline_accuracy = excluded.offline_accuracy,
+                        task = excluded.task, offline_accuracy = excluded.offline_accuracy, profile = excluded.profile,
                         first_seen = MIN(first_seen, excluded.first_seen),
                         last_seen = MAX(last_seen, excluded.last_seen)
                     """)
+            let encoder = JSONEncoder.contractRecords()
             for use in batch.baselines {
                 try statement.execute(arguments: [
                     use.model, use.version, use.task, use.offlineAccuracy, use.seenAt, use.seenAt,
+                    String(decoding: try encoder.encode(use.baseline), as: UTF8.self),
                 ])
             }
         }
@@ -179,7 +237,10 @@ public final class HistoryStore: Sendable {
         do {
             return try database.read { db in
                 var counts: [String: Int] = [:]
-                for table in ["window_results", "window_psi", "alerts", "retrain_triggers", "baselines"] {
+                for table in [
+                    "window_results", "window_psi", "window_counts", "window_rollups", "rollup_psi", "alerts",
+                    "retrain_triggers", "baselines",
+                ] {
                     counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
                 }
                 return counts

@@ -77,6 +77,58 @@ enum Schema {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v2: rollups") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE baselines ADD COLUMN profile TEXT;
+                    CREATE INDEX window_psi_by_start ON window_psi (window_start);
+                    CREATE TABLE window_counts (
+                        model TEXT NOT NULL,
+                        version TEXT NOT NULL,
+                        segment TEXT NOT NULL,
+                        window_start INTEGER NOT NULL,
+                        window_end INTEGER NOT NULL,
+                        revision INTEGER NOT NULL,
+                        counts TEXT NOT NULL,
+                        PRIMARY KEY (model, version, segment, window_start)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX window_counts_by_start ON window_counts (window_start);
+                    CREATE TABLE window_rollups (
+                        resolution TEXT NOT NULL,
+                        model TEXT NOT NULL,
+                        version TEXT NOT NULL,
+                        segment TEXT NOT NULL,
+                        window_start INTEGER NOT NULL,
+                        window_end INTEGER NOT NULL,
+                        revision INTEGER NOT NULL,
+                        count INTEGER NOT NULL,
+                        accuracy_online REAL,
+                        accuracy_offline REAL,
+                        accuracy_gap_pp REAL,
+                        labelled INTEGER NOT NULL,
+                        latency_p50 REAL,
+                        latency_p95 REAL,
+                        latency_p99 REAL,
+                        latency_max REAL,
+                        throughput_per_s REAL NOT NULL,
+                        record TEXT NOT NULL,
+                        counts TEXT NOT NULL,
+                        PRIMARY KEY (resolution, model, version, segment, window_start)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX window_rollups_by_start ON window_rollups (resolution, window_start);
+                    CREATE TABLE rollup_psi (
+                        resolution TEXT NOT NULL,
+                        model TEXT NOT NULL,
+                        version TEXT NOT NULL,
+                        segment TEXT NOT NULL,
+                        window_start INTEGER NOT NULL,
+                        feature TEXT NOT NULL,
+                        psi REAL,
+                        PRIMARY KEY (resolution, model, version, segment, window_start, feature)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX rollup_psi_by_start ON rollup_psi (resolution, window_start);
+                    """)
+        }
         return migrator
     }
 }

@@ -11,11 +11,15 @@ public struct StoreBatch: Sendable {
         public var value: Value
         /// The record as the sinks wrote it (UTF-8 JSON, no trailing newline).
         public var record: [UInt8]
+        /// Window results of tumbling windows: the counts behind the result, which the store keeps
+        /// and merges into hourly and daily rollups; `nil` for other records and hopping windows.
+        public var counts: WindowCounts?
 
-        /// `value`, encoded as `record`.
-        public init(_ value: Value, record: [UInt8]) {
+        /// `value`, encoded as `record`, with its `counts` when it rolls up.
+        public init(_ value: Value, record: [UInt8], counts: WindowCounts? = nil) {
             self.value = value
             self.record = record
+            self.counts = counts
         }
     }
 
@@ -51,6 +55,8 @@ public struct BaselineUse: Equatable, Sendable {
     public var task: String?
     /// The offline test accuracy (classifiers).
     public var offlineAccuracy: Double?
+    /// The whole baseline, which rollups are judged against.
+    public var baseline: Baseline
     /// Processing time, epoch milliseconds.
     public var seenAt: Int64
 
@@ -60,6 +66,7 @@ public struct BaselineUse: Equatable, Sendable {
         version = baseline.version
         task = baseline.task?.rawValue
         offlineAccuracy = baseline.offline?.accuracy
+        self.baseline = baseline
         self.seenAt = seenAt
     }
 }

@@ -32,7 +32,8 @@ public struct StoreQuery: Sendable, Equatable {
     public var to: Int64?
     /// Windows: every revision instead of the latest.
     public var allRevisions = false
-    /// Windows: the engine's windows (`raw`) or their rollups.
+    /// Windows: the engine's windows (`raw`), or their hourly or daily rollups (one per key and
+    /// hour or day, merged from the latest revision of each window; revision 0).
     public var resolution = Resolution.raw
 
     /// Every row of `kind`.
@@ -46,7 +47,7 @@ public struct StoreQuery: Sendable, Equatable {
         let table: String
         switch kind {
         case .windows:
-            table = "window_results"
+            table = resolution == .raw ? "window_results" : "window_rollups"
             columns = [
                 "model", "version", "segment", "window_start", "window_end", "revision", "count", "accuracy_online",
                 "accuracy_offline", "accuracy_gap_pp", "labelled", "latency_p50", "latency_p95", "latency_p99",
@@ -71,13 +72,21 @@ public struct StoreQuery: Sendable, Equatable {
             conditions.append(condition)
             arguments.append(value)
         }
+        let rollups = kind == .windows && resolution != .raw
+        if rollups { add("t.resolution = ?", resolution.rawValue) }
         if let model { add("t.model = ?", model) }
         if let version { add("t.version = ?", version) }
         if let segment, kind == .windows || kind == .alerts { add("t.segment = ?", segment) }
         if let feature, kind == .alerts { add("t.feature = ?", feature) }
         var join = ""
         if let feature, kind == .windows {
-            join = """
+            join =
+                rollups
+                ? """
+                 JOIN rollup_psi p ON p.resolution = t.resolution AND p.model = t.model AND p.version = t.version \
+                AND p.segment = t.segment AND p.window_start = t.window_start AND p.feature = ?
+                """
+                : """
                  JOIN window_psi p ON p.model = t.model AND p.version = t.version AND p.segment = t.segment \
                 AND p.window_start = t.window_start AND p.revision = t.revision AND p.feature = ?
                 """
@@ -86,7 +95,7 @@ public struct StoreQuery: Sendable, Equatable {
         }
         if let from, kind != .models { add("t.window_start >= ?", from) }
         if let to, kind != .models { add("t.window_start < ?", to) }
-        if kind == .windows && !allRevisions {
+        if kind == .windows && !rollups && !allRevisions {
             conditions.append(
                 """
                 t.revision = (SELECT MAX(l.revision) FROM window_results l WHERE l.model = t.model \

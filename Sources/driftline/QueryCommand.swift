@@ -131,10 +131,23 @@ struct QueryWindowsCommand: ParsableCommand {
     @OptionGroup var options: QueryOptions
     @Flag(help: "Every revision of each window, not only the latest.")
     var allRevisions = false
+    @Option(
+        help: "raw (the engine's windows), or hour or day (rollups merged from the windows' counts).",
+        transform: { text in
+            guard let resolution = StoreQuery.Resolution(rawValue: text) else {
+                throw ValidationError("--resolution: '\(text)' is not one of raw, hour, day")
+            }
+            return resolution
+        })
+    var resolution = StoreQuery.Resolution.raw
 
     func run() throws {
+        guard !(allRevisions && resolution != .raw) else {
+            throw ValidationError("--all-revisions applies to raw windows only; a rollup has one revision")
+        }
         var query = try options.query(.windows)
         query.allRevisions = allRevisions
+        query.resolution = resolution
         try options.run(query)
     }
 }

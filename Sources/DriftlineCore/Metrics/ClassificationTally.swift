@@ -3,7 +3,7 @@
 /// Per class it keeps how often the class was predicted, how often it was the true class, and
 /// how often both at once — enough for accuracy and per-class precision, recall and F1 without a
 /// full confusion matrix. Arrays grow when a larger class id appears.
-public struct ClassificationTally: Equatable, Sendable {
+public struct ClassificationTally: Codable, Equatable, Sendable {
     /// Per class: records predicting the class whose true class it also was.
     public private(set) var truePositives: [Int]
     /// Per class: records predicting the class.
@@ -48,6 +48,20 @@ public struct ClassificationTally: Equatable, Sendable {
         }
         total += other.total
         correct += other.correct
+    }
+
+    /// This tally with class `i` counted as class `ids[i]` (`ids` has an entry per class of this tally
+    /// at least, and maps distinct classes to distinct ids).
+    public func renumbered(_ ids: [Int]) -> ClassificationTally {
+        var renumbered = ClassificationTally(classCount: (ids.prefix(classCount).max() ?? -1) + 1)
+        for i in 0..<classCount {
+            renumbered.truePositives[ids[i]] = truePositives[i]
+            renumbered.predicted[ids[i]] = predicted[i]
+            renumbered.actual[ids[i]] = actual[i]
+        }
+        renumbered.total = total
+        renumbered.correct = correct
+        return renumbered
     }
 
     /// The fraction of records predicted correctly; `nil` when there are none.

@@ -1,5 +1,5 @@
 /// Running error sums of a regressor: count, Σ|e| and Σe², where e = prediction − actual.
-public struct RegressionTally: Equatable, Sendable {
+public struct RegressionTally: Codable, Equatable, Sendable {
     /// Records seen.
     public private(set) var count = 0
     /// Σ |prediction − actual|.

@@ -754,9 +754,14 @@ public final class DriftProcessor {
         let dropping = window.end + settings.labelWait + settings.allowedLateness <= watermark
         if window.dirty && (revisionTick || dropping) { emit = true }
         guard emit || !phases.isEmpty else { return }
-        let result = result(of: window)
+        let counts = counts(of: window)
+        let profile = window.key.profile
+        let result = counts.result(
+            model: symbols[profile.model], version: symbols[profile.version], segment: window.key.segment,
+            revision: window.revisions, start: window.start, end: window.end, baseline: profile.baseline)
         if emit {
             output.results.append(result)
+            output.counts.append(counts)
             counters.windowsEmitted += 1
             window.revisions += 1
             if window.dirty {
@@ -790,53 +795,21 @@ public final class DriftProcessor {
 
     // MARK: - Results
 
-    private func result(of window: WindowState) -> WindowResult {
+    /// The window's counts, from which its result is computed (and rollups of it are merged).
+    private func counts(of window: WindowState) -> WindowCounts {
         let profile = window.key.profile
-        let count = window.count
-        var psi: [FeatureMetric]?
-        if let baseline = profile.baseline {
-            psi = baseline.features.enumerated().map { slot, feature in
-                let offset = profile.binOffsets[slot]
-                let value = PSI.value(
-                    expected: feature.expected, actualCounts: window.bins(offset: offset, count: feature.expected.count)
-                )
-                return FeatureMetric(feature: feature.name, value: value)
-            }
-        }
-        let missing = profile.featureNames.enumerated().map { slot, name in
-            let present = window.presentCount(slot: slot)
-            return FeatureMetric(feature: name, value: count == 0 ? nil : Double(count - present) / Double(count))
-        }
-        let offline = profile.baseline?.offline?.accuracy
-        let accuracy: AccuracyResult
-        if window.regression.count > 0 {
-            let metrics = RegressionMetrics(window.regression)
-            accuracy = AccuracyResult(
-                online: nil, offline: nil, gapPP: nil, labelled: window.regression.count, final: window.final,
-                mae: metrics?.mae, rmse: metrics?.rmse)
-        } else {
-            let labelled = window.classification.total
-            let online = labelled > 0 ? Double(window.classification.correct) / Double(labelled) : nil
-            let perClass =
-                ClassificationMetrics(window.classification, classCount: profile.classes.count)?.perClass.enumerated()
-                .map { ClassResult(name: profile.classes[Symbol(id: UInt32($0.offset))], metrics: $0.element) } ?? []
-            accuracy = AccuracyResult(
-                online: online, offline: offline,
-                gapPP: online.flatMap { online in offline.map { ($0 - online) * 100 } }, labelled: labelled,
-                final: window.final, perClass: perClass)
-        }
-        var allHosts = Array(repeating: [Double](), count: ResourceSamples.fields.count)
-        var byHost: [HostResources] = []
-        for (host, samples) in window.resources.sorted(by: { symbols[$0.key] < symbols[$1.key] }) {
-            for field in samples.values.indices { allHosts[field] += samples.values[field] }
-            byHost.append(HostResources(host: symbols[host], stats: ResourceSamples.stats(samples.values)))
-        }
-        return WindowResult(
-            model: symbols[profile.model], version: symbols[profile.version], segment: window.key.segment,
-            revision: window.revisions, start: window.start, end: window.end, count: count, psi: psi,
-            missingRate: missing, accuracy: accuracy, latency: window.latencyResult(),
-            throughputPerSecond: Double(count) / (Double(settings.window.size) / 1000),
-            resources: ResourceSamples.stats(allHosts),
-            resourcesByHost: byHost)
+        let bins =
+            profile.baseline?.features.enumerated().map { slot, feature in
+                window.bins(offset: profile.binOffsets[slot], count: feature.expected.count).map { Int($0) }
+            } ?? []
+        let latency = window.latency.buckets().map { WindowCounts.LatencyBucket(highest: $0.highest, count: $0.count) }
+        let hosts = window.resources.map { WindowCounts.HostSamples(host: symbols[$0.key], samples: $0.value.values) }
+        return WindowCounts(
+            count: window.count, bins: bins, features: profile.featureNames,
+            present: profile.featureNames.indices.map { window.presentCount(slot: $0) },
+            classes: (0..<profile.classes.count).map { profile.classes[Symbol(id: UInt32($0))] },
+            classification: window.classification, regression: window.regression, latency: latency,
+            latencyMax: window.latency.count > 0 ? window.latency.maxMilliseconds : nil,
+            resources: hosts.sorted { $0.host < $1.host }, final: window.final)
     }
 }

@@ -173,29 +173,38 @@ public struct LatencyHistogram: ~Copyable {
     }
 
     /// Nearest-rank p50/p90/p95/p99/p99.9 and the exact maximum, in one pass over the buckets; nil
-    /// while empty.
+    /// while empty (see `LatencyResult.init(buckets:maxMilliseconds:)`).
+    public func result() -> LatencyResult? {
+        LatencyResult(buckets: buckets(), maxMilliseconds: maxMilliseconds)
+    }
+}
+
+extension LatencyResult {
+    /// Nearest-rank p50/p90/p95/p99/p99.9 of latencies counted in `buckets` (ascending, each as its
+    /// highest equivalent value in microseconds and its count, as `LatencyHistogram.buckets()` gives
+    /// them), and their exact maximum; nil when the buckets count nothing.
     ///
     /// The rank of quantile q over n values is ⌈q·n⌉ (the smallest value with at least q of the
     /// values at or below it); each percentile is its bucket's highest equivalent value, never
     /// above the largest value recorded — HdrHistogram's `valueAtPercentile`. Like it, percentiles
     /// stay in the recorded range (1 µs to 60 s); `max` is the exact largest latency.
-    public func result() -> LatencyResult? {
-        guard count > 0 else { return nil }
-        let total = count
+    public init?(buckets: [(highest: UInt64, count: UInt64)], maxMilliseconds: Double) {
+        let total = buckets.reduce(0) { $0 + $1.count }
+        guard total > 0 else { return nil }
         let perMille: [UInt64] = [500, 900, 950, 990, 999]
-        let ranks = perMille.map { max(1, ($0 * total + 999) / 1000) }
-        let maxMicros = Double(Self.micros(maxMilliseconds))
+        let ranks = perMille.map { Swift.max(1, ($0 * total + 999) / 1000) }
+        let maxMicros = Double(LatencyHistogram.micros(maxMilliseconds))
         var values = [Double](repeating: maxMilliseconds, count: perMille.count)
         var next = 0
         var cumulative: UInt64 = 0
-        for bucket in buckets() where next < ranks.count {
+        for bucket in buckets where next < ranks.count {
             cumulative += bucket.count
             while next < ranks.count && cumulative >= ranks[next] {
                 values[next] = min(Double(bucket.highest), maxMicros) / 1000
                 next += 1
             }
         }
-        return LatencyResult(
+        self.init(
             p50: values[0], p90: values[1], p95: values[2], p99: values[3], p999: values[4], max: maxMilliseconds,
             samples: Int(total))
     }

@@ -134,6 +134,8 @@ public struct ProcessorCounters: Equatable, Sendable {
 /// What a `DriftProcessor` produced since it was last drained.
 public struct ProcessorOutput: Sendable {
     public var results: [WindowResult] = []
+    /// The counts of each entry of `results` (same index), for rollups.
+    public var counts: [WindowCounts] = []
     public var alerts: [Alert] = []
     public var triggers: [RetrainTrigger] = []
     /// Records held back (time jumps) and then refused: the caller dead-letters them.

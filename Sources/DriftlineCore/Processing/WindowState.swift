@@ -17,8 +17,6 @@ final class WindowState {
     let binCount: Int
     /// Sparse: its memory grows with the distinct latency buckets this window saw.
     var latency = LatencyHistogram()
-    /// `latencyResult()` of the histogram as it is; dropped when a latency is recorded.
-    private var cachedLatency: LatencyResult?
     var classification = ClassificationTally()
     var regression = RegressionTally()
     var resources: [Symbol: ResourceSamples] = [:]
@@ -64,15 +62,6 @@ final class WindowState {
     @inline(__always)
     func recordLatency(_ milliseconds: Double) {
         latency.record(milliseconds: milliseconds)
-        cachedLatency = nil
-    }
-
-    /// Nearest-rank p50/p90/p95/p99/p99.9 and the exact maximum (see `LatencyHistogram.result()`),
-    /// kept until the next latency is recorded.
-    func latencyResult() -> LatencyResult? {
-        if let cachedLatency { return cachedLatency }
-        cachedLatency = latency.result()
-        return cachedLatency
     }
 
     /// Marks one more slot present, growing the counts when the profile gained a feature.
@@ -95,31 +84,13 @@ final class WindowState {
 
 /// Resource samples of one host in one window.
 struct ResourceSamples {
-    /// One array per `ResourceSamples.fields` entry.
-    var values: [[Double]] = Array(repeating: [], count: ResourceSamples.fields.count)
-
-    /// The contract's resource fields, in output order.
-    static let fields = ["cpu_pct", "mem_mb", "gpu_pct", "gpu_mem_mb"]
+    /// One array per `WindowCounts.resourceFields` entry.
+    var values: [[Double]] = Array(repeating: [], count: WindowCounts.resourceFields.count)
 
     mutating func record(_ event: borrowing Event) {
         if let v = event.cpuPct { values[0].append(v) }
         if let v = event.memMB { values[1].append(v) }
         if let v = event.gpuPct { values[2].append(v) }
         if let v = event.gpuMemMB { values[3].append(v) }
-    }
-
-    /// Mean, max and nearest-rank p95 of each field that has samples.
-    static func stats(_ samples: [[Double]]) -> [ResourceStat] {
-        var stats: [ResourceStat] = []
-        for (index, values) in samples.enumerated() where !values.isEmpty {
-            let sorted = values.sorted()
-            let rank = Int((0.95 * Double(sorted.count)).rounded(.up))
-            stats.append(
-                ResourceStat(
-                    field: fields[index], mean: sorted.reduce(0, +) / Double(sorted.count),
-                    max: sorted[sorted.count - 1],
-                    p95: sorted[max(rank, 1) - 1], samples: sorted.count))
-        }
-        return stats
     }
 }

@@ -1,4 +1,5 @@
 public import DriftlineCore
+public import DriftlineStore
 
 /// What a topology file wires into the engine: sources, windows, keys, rules and sinks.
 ///
@@ -150,10 +151,13 @@ public struct Topology: Equatable, Sendable {
     public struct StoreSpec: Equatable, Sendable {
         /// The SQLite file, absolute; created with its directory's permissions when missing.
         public var path: String
+        /// How long it keeps raw windows and hourly and daily rollups.
+        public var retention: Retention
 
-        /// A store at `path`.
-        public init(path: String) {
+        /// A store at `path` keeping windows for `retention`.
+        public init(path: String, retention: Retention = Retention()) {
             self.path = path
+            self.retention = retention
         }
     }
 

@@ -1,4 +1,5 @@
 import DriftlineCore
+import DriftlineStore
 import Yams
 
 /// Builds a `Topology` from a composed YAML tree, section by section, recording every problem in
@@ -203,10 +204,23 @@ struct TopologyParser {
     }
 
     private mutating func storeSpec(_ node: Node) -> Topology.StoreSpec? {
-        guard let store = reader.fields(node, path: "store", allowed: ["path"], required: ["path"]),
+        guard let store = reader.fields(node, path: "store", allowed: ["path", "retention"], required: ["path"]),
             let path = store["path"].flatMap({ reader.string($0, path: store.path("path")) })
         else { return nil }
-        return Topology.StoreSpec(path: reader.absolutePath(path))
+        var retention = Retention()
+        if let node = store["retention"],
+            let kept = reader.fields(node, path: store.path("retention"), allowed: ["raw", "hour", "day"])
+        {
+            for (name, keep) in [("raw", \Retention.raw), ("hour", \.hour), ("day", \.day)] {
+                guard let value = kept[name] else { continue }
+                if value.scalar?.string == "forever" {
+                    retention[keyPath: keep] = nil
+                } else if let duration = reader.duration(value, path: kept.path(name), positive: true) {
+                    retention[keyPath: keep] = duration
+                }
+            }
+        }
+        return Topology.StoreSpec(path: reader.absolutePath(path), retention: retention)
     }
 
     private mutating func sinkSpecs(_ node: Node) -> Topology.SinkSpecs? {
