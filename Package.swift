@@ -109,7 +109,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DriftlineEngineTests",
-            dependencies: ["DriftlineEngine", "DriftlineTestSupport"]
+            dependencies: ["DriftlineEngine", "DriftlineStore", "DriftlineTestSupport"]
         ),
         .testTarget(
             name: "DriftlineConnectorsTests",

@@ -18,7 +18,9 @@ public final class HistoryStore: Sendable {
     /// store for queries only. A write waits up to `busyTimeout` seconds for another process
     /// writing the file (an analyst's `sqlite3` shell) before it fails, and then removes what
     /// `retention` no longer keeps.
-    public init(path: String, readOnly: Bool = false, busyTimeout: Double = 10, retention: Retention = Retention())
+    public init(
+        path: String, readOnly: Bool = false, busyTimeout: Double = 10, retention: Retention = Retention()
+    )
         throws
     {
         self.path = path
@@ -209,6 +211,17 @@ public final class HistoryStore: Sendable {
     }
 
     // MARK: - Reading
+
+    /// Runs `body` in a read transaction; SQLite's errors become `StoreError`s naming the file.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try database.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.database, "cannot read the history store '\(path)': \(error)")
+        }
+    }
 
     /// The rows `query` selects, ordered by window start, then model, version and segment.
     public func rows(_ query: StoreQuery) throws -> StoreRows {

@@ -81,7 +81,8 @@ struct Rollups {
         let decoder = JSONDecoder()
         var merged: WindowCounts?
         let rows = try String.fetchCursor(
-            db, sql: sql, arguments: [bucket.model, bucket.version, bucket.segment, bucket.start, bucket.start + length])
+            db, sql: sql,
+            arguments: [bucket.model, bucket.version, bucket.segment, bucket.start, bucket.start + length])
         while let text = try rows.next() {
             let counts = try decoder.decode(WindowCounts.self, from: Data(text.utf8))
             if merged == nil { merged = counts } else { merged!.merge(counts) }
@@ -130,21 +131,5 @@ struct Rollups {
         for metric in result.psi ?? [] {
             try psi.execute(arguments: StatementArguments(key) + [metric.feature, metric.value])
         }
-    }
-}
-
-/// The baselines rollups are judged against, read from the `baselines` table once per transaction.
-private struct BaselineLookup {
-    private var loaded: [String: Baseline?] = [:]
-
-    mutating func baseline(model: String, version: String, in db: Database) throws -> Baseline? {
-        let key = model + "\u{0}" + version
-        if let known = loaded[key] { return known }
-        let profile = try String.fetchOne(
-            db, sql: "SELECT profile FROM baselines WHERE model = ? AND version = ?", arguments: [model, version])
-        // A profile that no longer decodes (written by a newer version) leaves the rollup without PSI.
-        let baseline = profile.flatMap { try? JSONDecoder().decode(Baseline.self, from: Data($0.utf8)) }
-        loaded[key] = baseline
-        return baseline
     }
 }

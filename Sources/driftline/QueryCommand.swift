@@ -10,6 +10,7 @@ struct QueryCommand: ParsableCommand {
         abstract: "Query the history store: window results, alerts, retraining triggers.",
         subcommands: [
             QueryWindowsCommand.self, QueryAlertsCommand.self, QueryTriggersCommand.self, QueryModelsCommand.self,
+            QueryCompareCommand.self,
         ])
 }
 
@@ -46,26 +47,29 @@ struct QueryOptions: ParsableArguments {
         query.model = model
         query.version = version
         query.feature = feature
-        if !segment.isEmpty {
-            var pairs: [SegmentValue] = []
-            for text in segment {
-                let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                    throw ValidationError("--segment: '\(text)' is not name=value, e.g. line=L1")
-                }
-                guard !pairs.contains(where: { $0.name == parts[0] }) else {
-                    throw ValidationError("--segment: '\(parts[0])' is given twice")
-                }
-                pairs.append(SegmentValue(name: parts[0], value: parts[1]))
-            }
-            query.segment = WindowResult.canonicalSegment(pairs)
-        }
+        if !segment.isEmpty { query.segment = WindowResult.canonicalSegment(try segmentValues()) }
         query.from = try from.map { try Self.time($0, option: "from", now: now) }
         query.to = try to.map { try Self.time($0, option: "to", now: now) }
         if let start = query.from, let end = query.to, start > end {
             throw ValidationError("--from (\(from!)) is after --to (\(to!))")
         }
         return query
+    }
+
+    /// The `--segment` pairs, sorted by name.
+    func segmentValues() throws -> [SegmentValue] {
+        var pairs: [SegmentValue] = []
+        for text in segment {
+            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw ValidationError("--segment: '\(text)' is not name=value, e.g. line=L1")
+            }
+            guard !pairs.contains(where: { $0.name == parts[0] }) else {
+                throw ValidationError("--segment: '\(parts[0])' is given twice")
+            }
+            pairs.append(SegmentValue(name: parts[0], value: parts[1]))
+        }
+        return pairs.sorted { $0.name < $1.name }
     }
 
     /// Epoch milliseconds of an RFC 3339 time or of a relative one (`-7d`, `-2h30m`) before `now`.
@@ -76,15 +80,18 @@ struct QueryOptions: ParsableArguments {
             "--\(option): '\(text)' is neither an RFC 3339 time (2026-11-26T03:55:00Z) nor a relative one (-7d, -2h)")
     }
 
-    /// Opens the store read-only and prints what `query` selects.
-    func run(_ query: StoreQuery) throws {
-        let store: HistoryStore
+    /// The store, opened read-only.
+    func openStore() throws -> HistoryStore {
         do {
-            store = try HistoryStore(path: self.store, readOnly: true)
+            return try HistoryStore(path: self.store, readOnly: true)
         } catch let error as StoreError where error.code == .missing {
             throw ValidationError("--store: no history store at '\(self.store)'")
         }
-        var selected = try store.rows(query)
+    }
+
+    /// Opens the store read-only and prints what `query` selects.
+    func run(_ query: StoreQuery) throws {
+        var selected = try openStore().rows(query)
         if format != .json {
             // Times as RFC 3339 for people and spreadsheets; the store keeps epoch milliseconds.
             let times = selected.columns.indices.filter {
@@ -98,6 +105,11 @@ struct QueryOptions: ParsableArguments {
                 }
             }
         }
+        print(selected)
+    }
+
+    /// Prints `selected` in `format`: json prints each row's record.
+    func print(_ selected: StoreRows) {
         var out = ""
         switch format {
         case .json:
@@ -149,6 +161,81 @@ struct QueryWindowsCommand: ParsableCommand {
         query.allRevisions = allRevisions
         query.resolution = resolution
         try options.run(query)
+    }
+}
+
+/// `driftline query compare`.
+struct QueryCompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Two versions over one period, or one version over a period and the one before, side by side.",
+        discussion: """
+            Each side merges the counts of its windows into one result (PSI from merged bin counts, accuracy \
+            from merged confusion counts, percentiles from merged latency buckets), for the key --segment \
+            gives (default: the whole model). Examples:
+              driftline query compare --store h.db --model weld-defect-cls --versions 3.1.0,3.2.0 \\
+                --from 2026-11-01T00:00:00Z --to 2026-11-08T00:00:00Z
+              driftline query compare --store h.db --model weld-defect-cls --version 3.2.0 \\
+                --against previous --from 2026-11-08T00:00:00Z --to 2026-11-15T00:00:00Z --resolution hour
+            """)
+
+    @OptionGroup var options: QueryOptions
+    @Option(help: "Two versions to compare over the same period, e.g. 3.1.0,3.2.0.")
+    var versions: String?
+    @Option(help: "previous: --version over [--from, --to) against the period of the same length before it.")
+    var against: String?
+    @Option(help: "raw (the windows), hour or day (their rollups: for periods older than the raw retention).")
+    var resolution: String = "raw"
+    @Option(help: "Only this metric (repeatable), e.g. psi.current_a, accuracy.gap_pp, latency_ms.p99.")
+    var metric: [String] = []
+
+    func run() throws {
+        guard let model = options.model else { throw ValidationError("--model: compare needs the model") }
+        guard options.feature == nil else {
+            throw ValidationError("--feature does not apply to compare; choose metrics with --metric psi.FEATURE")
+        }
+        guard let resolution = StoreQuery.Resolution(rawValue: resolution) else {
+            throw ValidationError("--resolution: '\(self.resolution)' is not one of raw, hour, day")
+        }
+        let query = try options.query(.windows)
+        guard let from = query.from, let to = query.to else {
+            throw ValidationError("--from and --to: compare needs the period, e.g. --from -14d --to -7d")
+        }
+        let left: (version: String, from: Int64, to: Int64)
+        let right: (version: String, from: Int64, to: Int64)
+        switch (versions, against) {
+        case (let versions?, nil):
+            let pair = versions.split(separator: ",").map(String.init)
+            guard pair.count == 2, options.version == nil else {
+                throw ValidationError("--versions: give two versions, e.g. 3.1.0,3.2.0 (and no --version)")
+            }
+            left = (pair[0], from, to)
+            right = (pair[1], from, to)
+        case (nil, "previous"):
+            guard let version = options.version else {
+                throw ValidationError("--against previous compares one --version over two periods: give --version")
+            }
+            left = (version, from - (to - from), from)
+            right = (version, from, to)
+        case (nil, let against?):
+            throw ValidationError("--against: '\(against)' is not 'previous'")
+        default:
+            throw ValidationError("compare needs either --versions A,B or --version V --against previous")
+        }
+        let comparison: Comparison
+        do {
+            comparison = try options.openStore().compare(
+                model: model, segment: try options.segmentValues(), left: left, right: right, resolution: resolution,
+                metrics: metric)
+        } catch let error as StoreError where error.code == .unknownMetric {
+            throw ValidationError("--metric: \(error.message)")
+        }
+        if options.format == .json {
+            let encoder = JSONEncoder.contractRecords()
+            FileHandle.standardOutput.write(try encoder.encode(comparison) + Data("\n".utf8))
+        } else {
+            options.print(comparison.table)
+        }
     }
 }
 

@@ -31,7 +31,16 @@ import Testing
         ),
         (  // `mode` at column 21
             yaml(extra: "store: {path: h.db, mode: wal}"), .unknownKey, 5, 21,
-            "unknown key 'mode' in store; expected one of: path"
+            "unknown key 'mode' in store; expected one of: path, retention"
+        ),
+        (  // the duration `1y` at column 39
+            yaml(extra: "store: {path: h.db, retention: {hour: 1y}}"), .invalidDuration, 5, 39,
+            "invalid duration '1y' for store.retention.hour; write a whole number and a unit (ms, s, m, h or d), "
+                + "e.g. 500ms, 30s, 5m"
+        ),
+        (  // `week` at column 33
+            yaml(extra: "store: {path: h.db, retention: {week: 7d}}"), .unknownKey, 5, 33,
+            "unknown key 'week' in store.retention; expected one of: raw, hour, day"
         ),
         (yaml(extra: "store: {}"), .missingKey, 5, 8, "missing required key 'path' in store"),
         (  // the list `[h.db]` at column 15

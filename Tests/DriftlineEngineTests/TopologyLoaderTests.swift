@@ -1,5 +1,6 @@
 import DriftlineCore
 import DriftlineEngine
+import DriftlineStore
 import Foundation
 import Testing
 
@@ -161,6 +162,10 @@ import Testing
         #expect(relative.store == Topology.StoreSpec(path: "/plant/history/h.db"))
         let absolute = try loadTopology(Self.minimal + "\nstore: {path: /var/lib/driftline/h.db}")
         #expect(absolute.store?.path == "/var/lib/driftline/h.db")
+        #expect(absolute.store?.retention == Retention(raw: 2_592_000_000, hour: 31_536_000_000, day: nil))
+        let kept = try loadTopology(
+            Self.minimal + "\nstore: {path: h.db, retention: {raw: 7d, day: 3650d, hour: forever}}")
+        #expect(kept.store?.retention == Retention(raw: 604_800_000, hour: nil, day: 315_360_000_000))
     }
 
     @Test func retrainSinkDefaultsToTheAlertsSinkAndCanBeItsOwn() throws {

@@ -126,6 +126,158 @@ import Testing
         #expect((model["first_seen"] as! String) < (model["last_seen"] as! String))
     }
 
+    /// The hourly and daily rollups of a replay with one-minute windows are the window results of
+    /// replays of the same file with one-hour and one-day windows: PSI from merged bin counts,
+    /// accuracy from merged confusion counts, percentiles from merged latency buckets. Only the
+    /// revision differs (a rollup has one; a window revised by late labels has several).
+    @Test func rollupsAreTheResultsOfReplaysWithHourAndDayWindows() throws {
+        let work = try Workspace()
+        try work.run("driftline-loadgen", ["reference", "--seed", "21", "--rows", "5000", "--out", "r.ndjson"])
+        try work.run("driftline-loadgen", ["test-set", "--seed", "22", "--rows", "2000", "--out", "t.ndjson"])
+        // 2 h 20 min across midnight, with a feature drift and a latency regression.
+        try work.run(
+            "driftline-loadgen",
+            [
+                "events", "--seed", "23", "--start", "2026-11-26T22:30:00Z", "--rate", "10", "--duration", "140m",
+                "--drift", "feature:current_a:+3@+60m", "--drift", "latency:x3@+90m", "--out", "events.ndjson",
+            ])
+        try work.buildBaseline(reference: "r.ndjson", test: "t.ndjson", out: "b.json")
+        func replay(_ window: String, _ extra: [String]) throws {
+            try work.run(
+                "driftline",
+                [
+                    "replay", "--baseline", "b.json", "--window", window, "--segment", "line", "--label-wait", "10m",
+                    "--input", "events.ndjson", "--results", "w\(window).ndjson", "--alerts", "a\(window).ndjson",
+                    "--dead-letter", "d\(window).ndjson",
+                ] + extra)
+        }
+        try replay("1m", ["--store", "s.db"])
+        try replay("1h", [])
+        try replay("1d", [])
+        /// The latest revision of each window, by (segment, start), without its revision.
+        func withoutRevision(_ lines: [String]) throws -> [String: NSDictionary] {
+            var latest: [String: (Int, NSDictionary)] = [:]
+            for line in lines {
+                var object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+                let revision = object.removeValue(forKey: "revision") as! Int
+                let key = "\(object["segment"]!)|\((object["window"] as! [String: String])["start"]!)"
+                if let known = latest[key], known.0 > revision { continue }
+                latest[key] = (revision, object as NSDictionary)
+            }
+            return latest.mapValues(\.1)
+        }
+        for (resolution, window, expectedCount) in [("hour", "1h", 3 * 4), ("day", "1d", 2 * 4)] {
+            let rollups = try work.run(
+                "driftline", ["query", "windows", "--store", "s.db", "--resolution", resolution, "--format", "json"]
+            ).split(separator: "\n").map(String.init)
+            let expected = try withoutRevision(try work.lines("w\(window).ndjson"))
+            // The whole model and three lines, in 3 hours (22:00, 23:00, 00:00) or 2 days.
+            #expect(rollups.count == expectedCount && expected.count == expectedCount)
+            #expect(try withoutRevision(rollups) == expected, "\(resolution)")
+        }
+        // A rollup of the drift hour carries the drift the hour replay saw.
+        let psi = try work.run(
+            "driftline",
+            [
+                "query", "windows", "--store", "s.db", "--resolution", "hour", "--segment", "line=L1", "--feature",
+                "current_a", "--format", "csv",
+            ]
+        ).split(separator: "\n").dropFirst().map { Double($0.split(separator: ",").last!)! }
+        #expect(psi.count == 3 && psi[0] < 0.1 && psi[2] > 0.25, "\(psi)")
+
+        // compare --against previous: the hour from 23:00 against the hour before, each side the
+        // merge of its sixty one-minute windows, is the two hour windows of the hour replay.
+        /// The whole-model window starting at `start` among `records`.
+        func wholeModel(_ records: [String: NSDictionary], _ start: String) -> NSDictionary? {
+            records.values.first {
+                ($0["segment"] as! NSDictionary).count == 0
+                    && ($0["window"] as! NSDictionary)["start"] as? String == start
+            }
+        }
+        let hours = try withoutRevision(try work.lines("w1h.ndjson"))
+        let hour22 = try #require(wholeModel(hours, "2026-11-26T22:00:00.000Z"))
+        let hour23 = try #require(wholeModel(hours, "2026-11-26T23:00:00.000Z"))
+        func side(_ comparison: [String: Any], _ name: String) -> NSDictionary {
+            var record = (comparison[name] as! [String: Any])["record"] as! [String: Any]
+            record.removeValue(forKey: "revision")
+            return record as NSDictionary
+        }
+        let against =
+            try JSONSerialization.jsonObject(
+                with: Data(
+                    try work.run(
+                        "driftline",
+                        [
+                            "query", "compare", "--store", "s.db", "--model", "weld-defect-cls", "--version", "3.2.0",
+                            "--against", "previous", "--from", "2026-11-26T23:00:00Z", "--to", "2026-11-27T00:00:00Z",
+                            "--format", "json",
+                        ]
+                    ).utf8)) as! [String: Any]
+        #expect(side(against, "left") == hour22)
+        #expect(side(against, "right") == hour23)
+        #expect((against["left"] as! [String: Any])["windows"] as? Int == 30)
+        let metrics = against["metrics"] as! [[String: Any]]
+        let p99 = try #require(metrics.first { $0["metric"] as? String == "latency_ms.p99" })
+        let leftP99 = (hour22["latency_ms"] as! [String: Double])["p99"]!
+        let rightP99 = (hour23["latency_ms"] as! [String: Double])["p99"]!
+        // Foundation's JSON parser may be an ulp off the printed numbers: compare to 1e-12.
+        func close(_ a: Double?, _ b: Double) -> Bool { a.map { abs($0 - b) <= 1e-12 * max(1, abs(b)) } ?? false }
+        #expect(close(p99["left"] as? Double, leftP99) && close(p99["right"] as? Double, rightP99))
+        #expect(close(p99["difference"] as? Double, rightP99 - leftP99))
+
+        // compare --versions: a second version over the same hour, replayed into the same store.
+        try work.run(
+            "driftline",
+            [
+                "baseline", "build", "--model", "weld-defect-cls", "--version", "3.1.0", "--reference", "r.ndjson",
+                "--test", "t.ndjson", "--out", "b31.json",
+            ])
+        try work.run(
+            "driftline-loadgen",
+            [
+                "events", "--seed", "31", "--model-version", "3.1.0", "--start", "2026-11-26T23:00:00Z", "--rate",
+                "5", "--duration", "60m", "--out", "v31.ndjson",
+            ])
+        for (window, store) in [("1m", ["--store", "s.db"]), ("1h", [])] {
+            try work.run(
+                "driftline",
+                [
+                    "replay", "--baseline", "b31.json", "--window", window, "--label-wait", "10m", "--input",
+                    "v31.ndjson", "--results", "v31-\(window).ndjson", "--alerts", "v31-a\(window).ndjson",
+                ] + store)
+        }
+        let versions = try work.run(
+            "driftline",
+            [
+                "query", "compare", "--store", "s.db", "--model", "weld-defect-cls", "--versions", "3.1.0,3.2.0",
+                "--from", "2026-11-26T23:00:00Z", "--to", "2026-11-27T00:00:00Z", "--metric", "count", "--metric",
+                "psi.current_a", "--format", "csv",
+            ]
+        ).split(separator: "\n").map(String.init)
+        let older = try #require(
+            wholeModel(try withoutRevision(try work.lines("v31-1h.ndjson")), "2026-11-26T23:00:00.000Z"))
+        let newer = hour23
+        let olderPSI = (older["psi"] as! [String: Double])["current_a"]!
+        let newerPSI = (newer["psi"] as! [String: Double])["current_a"]!
+        #expect(versions.count == 3)
+        #expect(versions[0] == "metric,3.1.0,3.2.0,difference")
+        #expect(
+            versions[1]
+                == "count,\(older["count"]!),\(newer["count"]!),\(newer["count"] as! Int - (older["count"] as! Int))")
+        let psiRow = versions[2].split(separator: ",").map(String.init)
+        #expect(
+            psiRow[0] == "psi.current_a" && close(Double(psiRow[1]), olderPSI) && close(Double(psiRow[2]), newerPSI))
+        // An unknown metric names the ones there are.
+        #expect(throws: (any Error).self) {
+            try work.run(
+                "driftline",
+                [
+                    "query", "compare", "--store", "s.db", "--model", "weld-defect-cls", "--versions", "3.1.0,3.2.0",
+                    "--from", "2026-11-26T23:00:00Z", "--to", "2026-11-27T00:00:00Z", "--metric", "psi.pressure",
+                ])
+        }
+    }
+
     @Test func badQueryInputNamesTheOption() throws {
         let work = try Workspace()
         func failure(_ arguments: [String]) -> String {
@@ -153,5 +305,9 @@ import Testing
             failure(["windows", "--store", "s.db", "--from", "2026-11-27T00:00:00Z", "--to", "2026-11-26T00:00:00Z"])
                 .contains("--from (2026-11-27T00:00:00Z) is after --to"))
         #expect(failure(["windows", "--store", "s.db", "--segment", "line"]).contains("--segment: 'line'"))
+        #expect(failure(["windows", "--store", "s.db", "--resolution", "week"]).contains("--resolution: 'week'"))
+        #expect(
+            failure(["windows", "--store", "s.db", "--resolution", "hour", "--all-revisions"])
+                .contains("--all-revisions applies to raw windows only"))
     }
 }

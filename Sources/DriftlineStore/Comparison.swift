@@ -1,0 +1,197 @@
+public import DriftlineCore
+import Foundation
+import GRDB
+
+/// Two model versions over the same period, or one version over two periods, side by side.
+///
+/// Each side is the result of the merged counts of its windows (the latest revision of each, or
+/// the rollups of the resolution asked for), computed like a rollup's: PSI from merged bin
+/// counts, accuracy from merged confusion counts, percentiles from merged latency buckets — the
+/// result one window spanning the whole period would have.
+public struct Comparison: Equatable, Sendable {
+    /// One side: a model version over a period.
+    public struct Side: Equatable, Sendable {
+        public var version: String
+        /// Window starts from (inclusive) and to (exclusive), epoch milliseconds.
+        public var from: Int64
+        public var to: Int64
+        /// How many windows (or rollups) were merged.
+        public var windows: Int
+        /// The merged result; `nil` when the period holds no window with counts.
+        public var result: WindowResult?
+    }
+
+    /// One metric on both sides.
+    public struct Row: Equatable, Sendable {
+        /// The metric's path in a window record: `count`, `accuracy.gap_pp`, `latency_ms.p99`,
+        /// `psi.current_a`, `resources.cpu_pct.max`, ...
+        public var metric: String
+        public var left: Double?
+        public var right: Double?
+        /// `right − left`; `nil` when either is.
+        public var difference: Double? { left.flatMap { left in right.map { $0 - left } } }
+    }
+
+    public var model: String
+    /// The key's segment string (`_all` for the whole model).
+    public var segment: String
+    public var resolution: StoreQuery.Resolution
+    public var left: Side
+    public var right: Side
+    /// Every metric either side has, the left side's order first.
+    public var rows: [Row]
+}
+
+extension HistoryStore {
+    /// `left` and `right` (a version and a period each) of `model` in the key `segment` side by
+    /// side, merging the windows of `resolution` that start in each period; only the metrics in
+    /// `metrics` when it is not empty (a name neither side has is an error naming the known ones).
+    public func compare(
+        model: String, segment: [SegmentValue],
+        left: (version: String, from: Int64, to: Int64), right: (version: String, from: Int64, to: Int64),
+        resolution: StoreQuery.Resolution = .raw, metrics: [String] = []
+    ) throws -> Comparison {
+        let segmentText = WindowResult.canonicalSegment(segment)
+        let (leftSide, rightSide) = try read { db in
+            var baselines = BaselineLookup()
+            return (
+                try Self.merge(model, left, segment, segmentText, resolution, db, &baselines),
+                try Self.merge(model, right, segment, segmentText, resolution, db, &baselines)
+            )
+        }
+        let leftMetrics = leftSide.result?.flatMetrics() ?? []
+        let rightMetrics = rightSide.result?.flatMetrics() ?? []
+        var names = leftMetrics.map(\.metric)
+        for (name, _) in rightMetrics where !names.contains(name) { names.append(name) }
+        if let unknown = metrics.first(where: { !names.contains($0) }) {
+            throw StoreError(
+                .unknownMetric,
+                "unknown metric '\(unknown)'; the compared windows have: \(names.joined(separator: ", "))")
+        }
+        let shown = metrics.isEmpty ? names : names.filter { metrics.contains($0) }
+        let leftValues = Dictionary(leftMetrics.map { ($0.metric, $0.value) }, uniquingKeysWith: { first, _ in first })
+        let rightValues = Dictionary(
+            rightMetrics.map { ($0.metric, $0.value) }, uniquingKeysWith: { first, _ in first })
+        return Comparison(
+            model: model, segment: segmentText, resolution: resolution, left: leftSide, right: rightSide,
+            rows: shown.map { Comparison.Row(metric: $0, left: leftValues[$0] ?? nil, right: rightValues[$0] ?? nil) })
+    }
+
+    private static func merge(
+        _ model: String, _ side: (version: String, from: Int64, to: Int64), _ segment: [SegmentValue],
+        _ segmentText: String, _ resolution: StoreQuery.Resolution, _ db: Database, _ baselines: inout BaselineLookup
+    ) throws -> Comparison.Side {
+        let sql =
+            resolution == .raw
+            ? """
+            SELECT counts FROM window_counts WHERE model = ? AND version = ? AND segment = ?
+                AND window_start >= ? AND window_start < ? ORDER BY window_start
+            """
+            : """
+            SELECT counts FROM window_rollups WHERE resolution = '\(resolution.rawValue)' AND model = ?
+                AND version = ? AND segment = ? AND window_start >= ? AND window_start < ? ORDER BY window_start
+            """
+        let decoder = JSONDecoder()
+        var merged: WindowCounts?
+        var windows = 0
+        let rows = try String.fetchCursor(
+            db, sql: sql, arguments: [model, side.version, segmentText, side.from, side.to])
+        while let text = try rows.next() {
+            let counts = try decoder.decode(WindowCounts.self, from: Data(text.utf8))
+            if merged == nil { merged = counts } else { merged!.merge(counts) }
+            windows += 1
+        }
+        let result = try merged.map {
+            $0.result(
+                model: model, version: side.version, segment: segment, revision: 0, start: side.from, end: side.to,
+                baseline: try baselines.baseline(model: model, version: side.version, in: db))
+        }
+        return Comparison.Side(version: side.version, from: side.from, to: side.to, windows: windows, result: result)
+    }
+}
+
+extension WindowResult {
+    /// Every figure of the result by its path in the window record (`count`, `throughput_per_s`,
+    /// `accuracy.online`, `latency_ms.p99`, `psi.<feature>`, `missing_rate.<feature>`,
+    /// `resources.<field>.mean`, ...), `nil` where the record has `null`.
+    public func flatMetrics() -> [(metric: String, value: Double?)] {
+        var metrics: [(metric: String, value: Double?)] = [
+            ("count", Double(count)), ("throughput_per_s", throughputPerSecond),
+        ]
+        metrics += [
+            ("accuracy.online", accuracy.online), ("accuracy.offline", accuracy.offline),
+            ("accuracy.gap_pp", accuracy.gapPP), ("accuracy.labelled", Double(accuracy.labelled)),
+        ]
+        if accuracy.mae != nil || accuracy.rmse != nil {
+            metrics += [("accuracy.mae", accuracy.mae), ("accuracy.rmse", accuracy.rmse)]
+        }
+        metrics += [
+            ("latency_ms.p50", latency?.p50), ("latency_ms.p90", latency?.p90), ("latency_ms.p95", latency?.p95),
+            ("latency_ms.p99", latency?.p99), ("latency_ms.p99_9", latency?.p999), ("latency_ms.max", latency?.max),
+        ]
+        metrics += (psi ?? []).map { ("psi.\($0.feature)", $0.value) }
+        metrics += missingRate.map { ("missing_rate.\($0.feature)", $0.value) }
+        for stat in resources {
+            metrics += [
+                ("resources.\(stat.field).mean", stat.mean), ("resources.\(stat.field).max", stat.max),
+                ("resources.\(stat.field).p95", stat.p95),
+            ]
+        }
+        return metrics
+    }
+}
+
+extension Comparison: Encodable {
+    private enum Keys: String, CodingKey {
+        case model, segment, resolution, left, right, metrics
+        case version, from, to, windows, record
+        case metric, difference
+    }
+
+    /// `{"model", "segment", "resolution", "left": {"version", "from", "to", "windows", "record"},
+    /// "right": {...}, "metrics": [{"metric", "left", "right", "difference"}]}`; `record` is the
+    /// merged window result in the contract's shape (or `null`), times are RFC 3339.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(model, forKey: .model)
+        try container.encode(segment, forKey: .segment)
+        try container.encode(resolution.rawValue, forKey: .resolution)
+        for (side, key) in [(left, Keys.left), (right, .right)] {
+            var nested = container.nestedContainer(keyedBy: Keys.self, forKey: key)
+            try nested.encode(side.version, forKey: .version)
+            try nested.encode(Timestamp.format(side.from), forKey: .from)
+            try nested.encode(Timestamp.format(side.to), forKey: .to)
+            try nested.encode(side.windows, forKey: .windows)
+            try nested.encode(side.result, forKey: .record)
+        }
+        var list = container.nestedUnkeyedContainer(forKey: .metrics)
+        for row in rows {
+            var item = list.nestedContainer(keyedBy: Keys.self)
+            try item.encode(row.metric, forKey: .metric)
+            try item.encode(row.left, forKey: .left)
+            try item.encode(row.right, forKey: .right)
+            try item.encode(row.difference, forKey: .difference)
+        }
+    }
+
+    /// The comparison as rows of text for a table or CSV: `metric`, one column per side (named by
+    /// its version, or by its period when both sides are one version), `difference`.
+    public var table: StoreRows {
+        let sameVersion = left.version == right.version
+        func name(_ side: Side) -> String {
+            sameVersion ? "\(Timestamp.format(side.from))..\(Timestamp.format(side.to))" : side.version
+        }
+        var table = StoreRows(columns: ["metric", name(left), name(right), "difference"])
+        table.rows = rows.map { row in
+            StoreRows.Row(
+                values: [row.metric, row.left.map(Self.text), row.right.map(Self.text), row.difference.map(Self.text)],
+                record: "")
+        }
+        return table
+    }
+
+    /// Whole numbers (counts) without a fraction, others as Swift prints them (shortest exact form).
+    private static func text(_ value: Double) -> String {
+        value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+}
