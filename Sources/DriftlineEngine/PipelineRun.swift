@@ -78,8 +78,7 @@ final class PipelineRun {
         let store = try topology.store.map {
             StoreWriter(store: try HistoryStore(path: $0.path, retention: $0.retention))
         }
-        let tumbling = topology.windows.hop == topology.windows.size
-        outputs = try Outputs(topology.sinks, store: store, rollsUp: tumbling) { target in
+        outputs = try Outputs(topology.sinks, store: store) { target in
             switch target {
             case .stdout: return FileSink(RecordWriter())
             case .file(let path): return FileSink(try RecordWriter(path: path))

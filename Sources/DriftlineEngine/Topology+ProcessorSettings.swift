@@ -11,6 +11,8 @@ extension Topology {
             maxFuture: time.maxFutureMs, maxJump: time.maxJumpMs, advancesWhenIdle: time.followsClockWhenIdle,
             maxKeys: limits.maxKeys, maxFeatures: limits.maxFeatures)
         if let forgetKeysAfterMs { settings.forgetKeysAfter = forgetKeysAfterMs }
+        // Tumbling windows roll up into the store's hours and days; hopping ones count events twice.
+        settings.keepsWindowCounts = store != nil && windows.hop == windows.size
         return settings
     }
 }

@@ -761,7 +761,7 @@ public final class DriftProcessor {
             revision: window.revisions, start: window.start, end: window.end, baseline: profile.baseline)
         if emit {
             output.results.append(result)
-            output.counts.append(counts)
+            if settings.keepsWindowCounts { output.counts.append(counts) }
             counters.windowsEmitted += 1
             window.revisions += 1
             if window.dirty {

@@ -45,6 +45,9 @@ public struct ProcessorSettings: Sendable {
     /// in order of first sight. Values of features past it are counted in
     /// `ProcessorCounters.unmeasuredFeatureValues` and otherwise ignored.
     public var maxFeatures: Int
+    /// Whether `ProcessorOutput.counts` carries the counts of each window result emitted (for a
+    /// history store's rollups); off, they are dropped once the result is computed.
+    public var keepsWindowCounts = false
 
     public init(
         window: WindowSpec, segmentDimensions: [String] = [], keySets: [[String]] = [[]],
@@ -134,7 +137,7 @@ public struct ProcessorCounters: Equatable, Sendable {
 /// What a `DriftProcessor` produced since it was last drained.
 public struct ProcessorOutput: Sendable {
     public var results: [WindowResult] = []
-    /// The counts of each entry of `results` (same index), for rollups.
+    /// The counts of each entry of `results` (same index) when the settings keep them, else empty.
     public var counts: [WindowCounts] = []
     public var alerts: [Alert] = []
     public var triggers: [RetrainTrigger] = []

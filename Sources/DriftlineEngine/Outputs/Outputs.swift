@@ -6,8 +6,8 @@ import Foundation
 /// The four output streams of a topology (window results, alerts, retraining triggers, dead
 /// letters): encodes each record as the contract's JSON and hands it, keyed by its deterministic
 /// id, to the sink its topology names. Targets named twice share one sink. With a history store,
-/// results, alerts and triggers also go to the store, as the same bytes, and so do the counts of
-/// tumbling windows, which the store rolls up into hours and days.
+/// results, alerts and triggers also go to the store, as the same bytes, with the windows' counts
+/// when the processor keeps them (the store rolls them up into hours and days).
 final class Outputs {
     /// Writes the history store on its own thread, when the topology keeps one.
     private let store: StoreWriter?
@@ -16,19 +16,14 @@ final class Outputs {
     private let retrain: any OutputSink
     private let deadLetters: any OutputSink
     private let all: [any OutputSink]
-    /// Whether window results go to the store with their counts (tumbling windows).
-    private let rollsUp: Bool
     private let encoder = JSONEncoder.contractRecords()
     private(set) var counts = (results: 0, alerts: 0, triggers: 0, deadLetters: 0)
 
     /// Opens the sinks of `specs`; `make` builds a sink for a target the first time it is named.
-    /// `rollsUp`: the windows are tumbling, so the store may merge them into hours and days.
     init(
-        _ specs: Topology.SinkSpecs, store: StoreWriter? = nil, rollsUp: Bool = false,
-        make: (Topology.SinkTarget) throws -> any OutputSink
+        _ specs: Topology.SinkSpecs, store: StoreWriter? = nil, make: (Topology.SinkTarget) throws -> any OutputSink
     ) throws {
         self.store = store
-        self.rollsUp = rollsUp
         var opened: [(Topology.SinkTarget, any OutputSink)] = []
         func sink(_ target: Topology.SinkTarget) throws -> any OutputSink {
             if let existing = opened.first(where: { $0.0 == target }) { return existing.1 }
@@ -45,12 +40,13 @@ final class Outputs {
 
     func write(_ output: ProcessorOutput) throws {
         var batch = StoreBatch()
-        for (result, counts) in zip(output.results, output.counts) {
+        for (index, result) in output.results.enumerated() {
             let record = try encoder.encode(result).asBytes
             try results.write(record, key: Self.key(of: result))
             if result.segment.isEmpty { try results.writeStatus(record, model: result.model, version: result.version) }
             if store != nil {
-                batch.results.append(StoreBatch.Entry(result, record: record, counts: rollsUp ? counts : nil))
+                let counts = index < output.counts.count ? output.counts[index] : nil
+                batch.results.append(StoreBatch.Entry(result, record: record, counts: counts))
             }
         }
         for alert in output.alerts {
