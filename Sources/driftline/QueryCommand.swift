@@ -40,40 +40,23 @@ struct QueryOptions: ParsableArguments {
     @Option(help: "table, csv or json (one contract record per line).")
     var format: Format = .table
 
-    /// A query of `kind` with these filters.
-    func query(_ kind: StoreQuery.Kind, now: Int64 = Int64(Date().timeIntervalSince1970 * 1000)) throws -> StoreQuery {
-        var query = StoreQuery(kind)
-        query.model = model
-        query.version = version
-        query.feature = feature
-        if !segment.isEmpty {
-            var pairs: [SegmentValue] = []
-            for text in segment {
-                let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                    throw ValidationError("--segment: '\(text)' is not name=value, e.g. line=L1")
-                }
-                guard !pairs.contains(where: { $0.name == parts[0] }) else {
-                    throw ValidationError("--segment: '\(parts[0])' is given twice")
-                }
-                pairs.append(SegmentValue(name: parts[0], value: parts[1]))
-            }
-            query.segment = WindowResult.canonicalSegment(pairs)
+    /// A query of `kind` with these filters (checked where the HTTP API checks its parameters).
+    func query(
+        _ kind: StoreQuery.Kind, allRevisions: Bool = false, now: Int64 = Int64(Date().timeIntervalSince1970 * 1000)
+    ) throws -> StoreQuery {
+        var filters = QueryFilters()
+        filters.model = model
+        filters.version = version
+        filters.segment = segment
+        filters.feature = feature
+        filters.from = from
+        filters.to = to
+        filters.allRevisions = allRevisions
+        do {
+            return try filters.query(kind, now: now, spelling: .option)
+        } catch {
+            throw ValidationError(error.message)
         }
-        query.from = try from.map { try Self.time($0, option: "from", now: now) }
-        query.to = try to.map { try Self.time($0, option: "to", now: now) }
-        if let start = query.from, let end = query.to, start > end {
-            throw ValidationError("--from (\(from!)) is after --to (\(to!))")
-        }
-        return query
-    }
-
-    /// Epoch milliseconds of an RFC 3339 time or of a relative one (`-7d`, `-2h30m`) before `now`.
-    static func time(_ text: String, option: String, now: Int64) throws -> Int64 {
-        if text.hasPrefix("-"), let ago = DurationText.parse(String(text.dropFirst())) { return now - ago }
-        if let time = Timestamp.parseRFC3339(text) { return time }
-        throw ValidationError(
-            "--\(option): '\(text)' is neither an RFC 3339 time (2026-11-26T03:55:00Z) nor a relative one (-7d, -2h)")
     }
 
     /// Opens the store read-only and prints what `query` selects.
@@ -84,27 +67,14 @@ struct QueryOptions: ParsableArguments {
         } catch let error as StoreError where error.code == .missing {
             throw ValidationError("--store: no history store at '\(self.store)'")
         }
-        var selected = try store.rows(query)
-        if format != .json {
-            // Times as RFC 3339 for people and spreadsheets; the store keeps epoch milliseconds.
-            let times = selected.columns.indices.filter {
-                ["window_start", "window_end", "at", "first_seen", "last_seen"].contains(selected.columns[$0])
-            }
-            for row in selected.rows.indices {
-                for column in times {
-                    if let text = selected.rows[row].values[column], let millis = Int64(text) {
-                        selected.rows[row].values[column] = Timestamp.format(millis)
-                    }
-                }
-            }
-        }
+        let rows = try store.rows(query)
+        let selected = format == .json ? rows : rows.timesAsRFC3339()
         var out = ""
         switch format {
         case .json:
             for row in selected.rows { out += row.record + "\n" }
         case .csv:
-            out += selected.columns.joined(separator: ",") + "\n"
-            for row in selected.rows { out += row.values.map { Self.csvField($0 ?? "") }.joined(separator: ",") + "\n" }
+            out += selected.csv()
         case .table:
             let cells = [selected.columns] + selected.rows.map { $0.values.map { $0 ?? "-" } }
             let widths = selected.columns.indices.map { column in cells.map { $0[column].count }.max() ?? 0 }
@@ -115,11 +85,6 @@ struct QueryOptions: ParsableArguments {
             }
         }
         FileHandle.standardOutput.write(Data(out.utf8))
-    }
-
-    private static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
 
@@ -133,9 +98,7 @@ struct QueryWindowsCommand: ParsableCommand {
     var allRevisions = false
 
     func run() throws {
-        var query = try options.query(.windows)
-        query.allRevisions = allRevisions
-        try options.run(query)
+        try options.run(try options.query(.windows, allRevisions: allRevisions))
     }
 }
 
@@ -158,11 +121,6 @@ struct QueryTriggersCommand: ParsableCommand {
     @OptionGroup var options: QueryOptions
 
     func run() throws {
-        guard options.segment.isEmpty, options.feature == nil else {
-            throw ValidationError(
-                "--segment and --feature do not apply to triggers (a trigger covers a model version; "
-                    + "its reasons are in the json records)")
-        }
         try options.run(try options.query(.triggers))
     }
 }
@@ -176,9 +134,6 @@ struct QueryModelsCommand: ParsableCommand {
     @OptionGroup var options: QueryOptions
 
     func run() throws {
-        guard options.segment.isEmpty, options.feature == nil, options.from == nil, options.to == nil else {
-            throw ValidationError("--segment, --feature, --from and --to do not apply to models")
-        }
         try options.run(try options.query(.models))
     }
 }
