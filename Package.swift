@@ -21,6 +21,12 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        // Without its ConfigurationSupport trait: the server is configured in code, from EngineConfig and options.
+        .package(
+            url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // Pure and deterministic: events, decoding, windows, operators, baselines, rules. No I/O, no clocks.
@@ -51,6 +57,15 @@ let package = Package(
         // The SQLite history of window results, alerts, triggers and baselines, through GRDB.
         .target(
             name: "DriftlineStore", dependencies: ["DriftlineCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The HTTP API over the history store (Hummingbird): the routes `driftline serve` and `run` share.
+        .target(
+            name: "DriftlineHTTP",
+            dependencies: [
+                "DriftlineCore", "DriftlineStore", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Topology loading and validation, the runtime that wires sources -> operators -> sinks.
         .target(
             name: "DriftlineEngine",
@@ -67,8 +82,11 @@ let package = Package(
             name: "driftline",
             dependencies: [
                 "DriftlineCore", "DriftlineConnectors", "DriftlineEngine", "DriftlineKafka", "DriftlineMQTT",
-                "DriftlineStore", "DriftlineTestSupport",
+                "DriftlineStore", "DriftlineTestSupport", "DriftlineHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -118,6 +136,15 @@ let package = Package(
         .testTarget(
             name: "DriftlineStoreTests",
             dependencies: ["DriftlineStore", "DriftlineCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "DriftlineHTTPTests",
+            dependencies: [
+                "DriftlineHTTP", "DriftlineStore", "DriftlineCore", "DriftlineTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
         ),
         .testTarget(name: "DriftlineTestSupportTests", dependencies: ["DriftlineTestSupport"]),
         .testTarget(

@@ -42,43 +42,93 @@ public struct Comparison: Equatable, Sendable {
     public var rows: [Row]
 }
 
-extension HistoryStore {
-    /// `left` and `right` (a version and a period each) of `model` in the key `segment` side by
-    /// side, merging the windows of `resolution` that start in each period; only the metrics in
-    /// `metrics` when it is not empty (a name neither side has is an error naming the known ones).
-    public func compare(
-        model: String, segment: [SegmentValue],
-        left: (version: String, from: Int64, to: Int64), right: (version: String, from: Int64, to: Int64),
-        resolution: StoreQuery.Resolution = .raw, metrics: [String] = []
-    ) throws -> Comparison {
-        let segmentText = WindowResult.canonicalSegment(segment)
-        let (leftSide, rightSide) = try read { db in
-            var baselines = BaselineLookup()
-            return (
-                try Self.merge(model, left, segment, segmentText, resolution, db, &baselines),
-                try Self.merge(model, right, segment, segmentText, resolution, db, &baselines)
-            )
+/// What to compare: one key of a model over two sides, each a version over a period.
+public struct ComparisonRequest: Equatable, Sendable {
+    /// A model version over the windows starting in [from, to) (epoch milliseconds).
+    public struct Period: Equatable, Sendable {
+        public var version: String
+        public var from: Int64
+        public var to: Int64
+
+        public init(version: String, from: Int64, to: Int64) {
+            self.version = version
+            self.from = from
+            self.to = to
         }
+    }
+
+    public var model: String
+    /// The key's segment pairs; empty for the whole model.
+    public var segment: [SegmentValue]
+    public var left: Period
+    public var right: Period
+    /// Which windows are merged: the raw windows' latest revisions, or hourly or daily rollups.
+    public var resolution: StoreQuery.Resolution
+    /// Only these metrics; all when empty.
+    public var metrics: [String]
+
+    public init(
+        model: String, segment: [SegmentValue], left: Period, right: Period, resolution: StoreQuery.Resolution,
+        metrics: [String]
+    ) {
+        self.model = model
+        self.segment = segment
+        self.left = left
+        self.right = right
+        self.resolution = resolution
+        self.metrics = metrics
+    }
+}
+
+extension HistoryStore {
+    /// The two sides of `request` side by side. A metric asked for that neither side has is a
+    /// `QueryParameterError` about `metric` naming the ones there are.
+    public func compare(_ request: ComparisonRequest) throws -> Comparison {
+        try Self.comparison(request, try read { db in try Self.sides(request, db) })
+    }
+
+    /// `compare(_:)`, awaited: SQLite runs on the store's own queue, off the cooperative pool.
+    public func compare(_ request: ComparisonRequest) async throws -> Comparison {
+        try Self.comparison(request, try await read { db in try Self.sides(request, db) })
+    }
+
+    private static func sides(_ request: ComparisonRequest, _ db: Database) throws -> (Comparison.Side, Comparison.Side)
+    {
+        let segment = WindowResult.canonicalSegment(request.segment)
+        var baselines = BaselineLookup()
+        return (
+            try merge(request.model, request.left, request.segment, segment, request.resolution, db, &baselines),
+            try merge(request.model, request.right, request.segment, segment, request.resolution, db, &baselines)
+        )
+    }
+
+    private static func comparison(
+        _ request: ComparisonRequest, _ sides: (Comparison.Side, Comparison.Side)
+    ) throws(QueryParameterError) -> Comparison {
+        let (leftSide, rightSide) = sides
+        let segmentText = WindowResult.canonicalSegment(request.segment)
+        let metrics = request.metrics
         let leftMetrics = leftSide.result?.flatMetrics() ?? []
         let rightMetrics = rightSide.result?.flatMetrics() ?? []
         var names = leftMetrics.map(\.metric)
         for (name, _) in rightMetrics where !names.contains(name) { names.append(name) }
         if let unknown = metrics.first(where: { !names.contains($0) }) {
-            throw StoreError(
-                .unknownMetric,
-                "unknown metric '\(unknown)'; the compared windows have: \(names.joined(separator: ", "))")
+            throw QueryParameterError(
+                parameter: "metric",
+                message: "unknown metric '\(unknown)'; the compared windows have: \(names.joined(separator: ", "))")
         }
         let shown = metrics.isEmpty ? names : names.filter { metrics.contains($0) }
         let leftValues = Dictionary(leftMetrics.map { ($0.metric, $0.value) }, uniquingKeysWith: { first, _ in first })
         let rightValues = Dictionary(
             rightMetrics.map { ($0.metric, $0.value) }, uniquingKeysWith: { first, _ in first })
         return Comparison(
-            model: model, segment: segmentText, resolution: resolution, left: leftSide, right: rightSide,
+            model: request.model, segment: segmentText, resolution: request.resolution, left: leftSide,
+            right: rightSide,
             rows: shown.map { Comparison.Row(metric: $0, left: leftValues[$0] ?? nil, right: rightValues[$0] ?? nil) })
     }
 
     private static func merge(
-        _ model: String, _ side: (version: String, from: Int64, to: Int64), _ segment: [SegmentValue],
+        _ model: String, _ side: ComparisonRequest.Period, _ segment: [SegmentValue],
         _ segmentText: String, _ resolution: StoreQuery.Resolution, _ db: Database, _ baselines: inout BaselineLookup
     ) throws -> Comparison.Side {
         let sql =

@@ -216,33 +216,78 @@ public final class HistoryStore: Sendable {
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try database.read(body)
-        } catch let error as StoreError {
-            throw error
+        } catch {
+            throw storeError(error)
+        }
+    }
+
+    /// `read(_:)`, awaited: `body` runs on the store's own queue, off the cooperative pool.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await database.read(body)
+        } catch {
+            throw storeError(error)
+        }
+    }
+
+    private func storeError(_ error: any Error) -> any Error {
+        error is StoreError ? error : StoreError(.database, "cannot read the history store '\(path)': \(error)")
+    }
+
+    /// The rows `query` selects, ordered by window start, then model, version and segment; with a
+    /// `limit`, at most that many, and `next` says where the following page starts.
+    public func rows(_ query: StoreQuery) throws -> StoreRows {
+        do {
+            return try database.read { db in try Self.fetch(query, from: db) }
         } catch {
             throw StoreError(.database, "cannot read the history store '\(path)': \(error)")
         }
     }
 
-    /// The rows `query` selects, ordered by window start, then model, version and segment.
-    public func rows(_ query: StoreQuery) throws -> StoreRows {
-        let (sql, arguments, columns) = query.statement()
+    /// `rows(_:)`, awaited: SQLite runs on the store's own dispatch queue, off the cooperative pool
+    /// (for the HTTP API).
+    public func rows(_ query: StoreQuery) async throws -> StoreRows {
         do {
-            return try database.read { db in
-                var rows = StoreRows(columns: columns)
-                let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
-                while let row = try cursor.next() {
-                    var values: [String?] = []
-                    values.reserveCapacity(columns.count)
-                    for index in columns.indices {
-                        values.append(Self.text(row[index] as DatabaseValue))
-                    }
-                    rows.rows.append(StoreRows.Row(values: values, record: row[columns.count]))
-                }
-                return rows
-            }
+            return try await database.read { db in try Self.fetch(query, from: db) }
         } catch {
             throw StoreError(.database, "cannot read the history store '\(path)': \(error)")
         }
+    }
+
+    private static func fetch(_ query: StoreQuery, from db: Database) throws -> StoreRows {
+        let (sql, arguments, columns) = query.statement()
+        let key = query.kind.orderKey
+        var rows = StoreRows(columns: columns)
+        let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
+        var last: StoreQuery.Position?
+        while let row = try cursor.next() {
+            if let limit = query.limit, rows.rows.count == limit {
+                // A row past the page: another page follows, starting after the page's last row.
+                rows.next = last
+                break
+            }
+            var values: [String?] = []
+            values.reserveCapacity(columns.count)
+            for index in columns.indices {
+                values.append(Self.text(row[index] as DatabaseValue))
+            }
+            rows.rows.append(StoreRows.Row(values: values, record: row[columns.count]))
+            if rows.rows.count == query.limit {
+                last = position(of: row, key: key, kind: query.kind, at: columns.count + 1)
+            }
+        }
+        return rows
+    }
+
+    private static func position(
+        of row: Row, key: [StoreQuery.Kind.KeyColumn], kind: StoreQuery.Kind, at first: Int
+    )
+        -> StoreQuery.Position
+    {
+        let values = key.indices.map { index -> StoreQuery.Position.Value in
+            key[index].isInteger ? .integer(row[first + index]) : .text(row[first + index])
+        }
+        return StoreQuery.Position(kind: kind, values: values)
     }
 
     /// How many rows each table holds.

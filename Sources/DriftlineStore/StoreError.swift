@@ -10,8 +10,6 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         public static let database = Code(name: "database")
         /// The writer stopped after an earlier failure; nothing handed to it since is stored.
         public static let writerFailed = Code(name: "writerFailed")
-        /// A comparison was asked for a metric the compared windows do not have.
-        public static let unknownMetric = Code(name: "unknownMetric")
 
         public var description: String { name }
     }

@@ -35,6 +35,30 @@ public struct StoreQuery: Sendable, Equatable {
     /// Windows: the engine's windows (`raw`), or their hourly or daily rollups (one per key and
     /// hour or day, merged from the latest revision of each window; revision 0).
     public var resolution = Resolution.raw
+    /// At most this many rows (a page); `nil`: every row.
+    public var limit: Int?
+    /// Only the rows after this one in the query's order (the next page), by keyset, not offset.
+    public var after: Position?
+
+    /// Where a page ended: the values of the query's order key in its last row.
+    public struct Position: Sendable, Equatable {
+        /// One value of the order key.
+        public enum Value: Sendable, Equatable {
+            case integer(Int64)
+            case text(String)
+        }
+
+        /// The kind of query the position belongs to.
+        public var kind: Kind
+        /// The values of `kind.orderKey`, in its order.
+        public var values: [Value]
+
+        /// The position `values` in a query of `kind`.
+        public init(kind: Kind, values: [Value]) {
+            self.kind = kind
+            self.values = values
+        }
+    }
 
     /// Every row of `kind`.
     public init(_ kind: Kind) {
@@ -102,13 +126,19 @@ public struct StoreQuery: Sendable, Equatable {
                 AND l.version = t.version AND l.segment = t.segment AND l.window_start = t.window_start)
                 """)
         }
-        let order: String
-        switch kind {
-        case .windows: order = "t.window_start, t.model, t.version, t.segment, t.revision"
-        case .alerts: order = "t.window_start, t.model, t.version, t.segment, t.at, t.alert_id, t.state"
-        case .triggers: order = "t.window_start, t.model, t.version, t.trigger_id"
-        case .models: order = "t.model, t.version"
+        let key = kind.orderKey.map { "t.\($0.column)" }
+        if let after {
+            // A row value comparison: the rows after `after` in the (unique) order.
+            let marks = Array(repeating: "?", count: after.values.count).joined(separator: ", ")
+            conditions.append("(\(key.joined(separator: ", "))) > (\(marks))")
+            arguments += after.values.map { value -> (any DatabaseValueConvertible)? in
+                switch value {
+                case .integer(let number): number
+                case .text(let text): text
+                }
+            }
         }
+        let order = key.joined(separator: ", ")
         // Baselines have no contract record: their row as a JSON object, times in RFC 3339.
         let record =
             kind == .models
@@ -118,8 +148,40 @@ public struct StoreQuery: Sendable, Equatable {
             'first_seen', strftime('%Y-%m-%dT%H:%M:%fZ', t.first_seen / 1000.0, 'unixepoch'), \
             'last_seen', strftime('%Y-%m-%dT%H:%M:%fZ', t.last_seen / 1000.0, 'unixepoch'))
             """ : "t.record"
-        let selected = (columns.map { $0 == "psi" ? "p.psi" : "t.\($0)" } + [record]).joined(separator: ", ")
+        // The order key follows the record, so a page can say where the next one starts.
+        let selected = (columns.map { $0 == "psi" ? "p.psi" : "t.\($0)" } + [record] + key).joined(separator: ", ")
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        return ("SELECT \(selected) FROM \(table) t\(join)\(filter) ORDER BY \(order)", arguments, columns)
+        var limitClause = ""
+        if let limit {
+            // One row more than the page, to know whether another page follows.
+            limitClause = " LIMIT ?"
+            arguments.append(limit + 1)
+        }
+        return (
+            "SELECT \(selected) FROM \(table) t\(join)\(filter) ORDER BY \(order)\(limitClause)", arguments, columns
+        )
+    }
+}
+
+extension StoreQuery.Kind {
+    /// One column of a query's order.
+    public struct KeyColumn: Sendable, Equatable {
+        /// The column's name.
+        public var column: String
+        /// Whether it holds integers (otherwise text).
+        public var isInteger: Bool
+    }
+
+    /// The columns rows are ordered by; together they are unique per row, so a page can resume
+    /// after any row.
+    public var orderKey: [KeyColumn] {
+        let names: [String]
+        switch self {
+        case .windows: names = ["window_start", "model", "version", "segment", "revision"]
+        case .alerts: names = ["window_start", "model", "version", "segment", "at", "alert_id", "state"]
+        case .triggers: names = ["window_start", "model", "version", "trigger_id"]
+        case .models: names = ["model", "version"]
+        }
+        return names.map { KeyColumn(column: $0, isInteger: ["window_start", "revision", "at"].contains($0)) }
     }
 }

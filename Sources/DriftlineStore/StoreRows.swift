@@ -13,4 +13,6 @@ public struct StoreRows: Sendable, Equatable {
     public var columns: [String]
     /// The rows, in the query's order.
     public var rows: [Row] = []
+    /// Where the next page starts, when the query had a `limit` and more rows follow; `nil` otherwise.
+    public var next: StoreQuery.Position?
 }

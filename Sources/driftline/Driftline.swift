@@ -2,12 +2,12 @@ import ArgumentParser
 
 /// The `driftline` command line.
 @main
-struct Driftline: ParsableCommand {
+struct Driftline: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Streaming drift and health analytics for models in production.",
         subcommands: [
             DemoCommand.self, RunCommand.self, ReplayCommand.self, DevKafkaCommand.self, ValidateCommand.self,
-            BaselineCommand.self, QueryCommand.self,
+            BaselineCommand.self, QueryCommand.self, ServeCommand.self,
         ]
     )
 }

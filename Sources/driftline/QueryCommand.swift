@@ -41,43 +41,31 @@ struct QueryOptions: ParsableArguments {
     @Option(help: "table, csv or json (one contract record per line).")
     var format: Format = .table
 
+    /// These filters, as the HTTP API's parameters are checked.
+    var filters: QueryFilters {
+        var filters = QueryFilters()
+        filters.model = model
+        filters.version = version
+        filters.segment = segment
+        filters.feature = feature
+        filters.from = from
+        filters.to = to
+        return filters
+    }
+
     /// A query of `kind` with these filters.
-    func query(_ kind: StoreQuery.Kind, now: Int64 = Int64(Date().timeIntervalSince1970 * 1000)) throws -> StoreQuery {
-        var query = StoreQuery(kind)
-        query.model = model
-        query.version = version
-        query.feature = feature
-        if !segment.isEmpty { query.segment = WindowResult.canonicalSegment(try segmentValues()) }
-        query.from = try from.map { try Self.time($0, option: "from", now: now) }
-        query.to = try to.map { try Self.time($0, option: "to", now: now) }
-        if let start = query.from, let end = query.to, start > end {
-            throw ValidationError("--from (\(from!)) is after --to (\(to!))")
+    func query(
+        _ kind: StoreQuery.Kind, allRevisions: Bool = false, resolution: String? = nil,
+        now: Int64 = Int64(Date().timeIntervalSince1970 * 1000)
+    ) throws -> StoreQuery {
+        var filters = filters
+        filters.allRevisions = allRevisions
+        filters.resolution = resolution
+        do {
+            return try filters.query(kind, now: now, spelling: .option)
+        } catch {
+            throw ValidationError(error.message)
         }
-        return query
-    }
-
-    /// The `--segment` pairs, sorted by name.
-    func segmentValues() throws -> [SegmentValue] {
-        var pairs: [SegmentValue] = []
-        for text in segment {
-            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                throw ValidationError("--segment: '\(text)' is not name=value, e.g. line=L1")
-            }
-            guard !pairs.contains(where: { $0.name == parts[0] }) else {
-                throw ValidationError("--segment: '\(parts[0])' is given twice")
-            }
-            pairs.append(SegmentValue(name: parts[0], value: parts[1]))
-        }
-        return pairs.sorted { $0.name < $1.name }
-    }
-
-    /// Epoch milliseconds of an RFC 3339 time or of a relative one (`-7d`, `-2h30m`) before `now`.
-    static func time(_ text: String, option: String, now: Int64) throws -> Int64 {
-        if text.hasPrefix("-"), let ago = DurationText.parse(String(text.dropFirst())) { return now - ago }
-        if let time = Timestamp.parseRFC3339(text) { return time }
-        throw ValidationError(
-            "--\(option): '\(text)' is neither an RFC 3339 time (2026-11-26T03:55:00Z) nor a relative one (-7d, -2h)")
     }
 
     /// The store, opened read-only.
@@ -91,21 +79,8 @@ struct QueryOptions: ParsableArguments {
 
     /// Opens the store read-only and prints what `query` selects.
     func run(_ query: StoreQuery) throws {
-        var selected = try openStore().rows(query)
-        if format != .json {
-            // Times as RFC 3339 for people and spreadsheets; the store keeps epoch milliseconds.
-            let times = selected.columns.indices.filter {
-                ["window_start", "window_end", "at", "first_seen", "last_seen"].contains(selected.columns[$0])
-            }
-            for row in selected.rows.indices {
-                for column in times {
-                    if let text = selected.rows[row].values[column], let millis = Int64(text) {
-                        selected.rows[row].values[column] = Timestamp.format(millis)
-                    }
-                }
-            }
-        }
-        print(selected)
+        let rows = try openStore().rows(query)
+        print(format == .json ? rows : rows.timesAsRFC3339())
     }
 
     /// Prints `selected` in `format`: json prints each row's record.
@@ -115,8 +90,7 @@ struct QueryOptions: ParsableArguments {
         case .json:
             for row in selected.rows { out += row.record + "\n" }
         case .csv:
-            out += selected.columns.joined(separator: ",") + "\n"
-            for row in selected.rows { out += row.values.map { Self.csvField($0 ?? "") }.joined(separator: ",") + "\n" }
+            out += selected.csv()
         case .table:
             let cells = [selected.columns] + selected.rows.map { $0.values.map { $0 ?? "-" } }
             let widths = selected.columns.indices.map { column in cells.map { $0[column].count }.max() ?? 0 }
@@ -128,11 +102,6 @@ struct QueryOptions: ParsableArguments {
         }
         FileHandle.standardOutput.write(Data(out.utf8))
     }
-
-    private static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
 }
 
 /// `driftline query windows`.
@@ -143,24 +112,11 @@ struct QueryWindowsCommand: ParsableCommand {
     @OptionGroup var options: QueryOptions
     @Flag(help: "Every revision of each window, not only the latest.")
     var allRevisions = false
-    @Option(
-        help: "raw (the engine's windows), or hour or day (rollups merged from the windows' counts).",
-        transform: { text in
-            guard let resolution = StoreQuery.Resolution(rawValue: text) else {
-                throw ValidationError("--resolution: '\(text)' is not one of raw, hour, day")
-            }
-            return resolution
-        })
-    var resolution = StoreQuery.Resolution.raw
+    @Option(help: "raw (the engine's windows), or hour or day (rollups merged from the windows' counts).")
+    var resolution: String?
 
     func run() throws {
-        guard !(allRevisions && resolution != .raw) else {
-            throw ValidationError("--all-revisions applies to raw windows only; a rollup has one revision")
-        }
-        var query = try options.query(.windows)
-        query.allRevisions = allRevisions
-        query.resolution = resolution
-        try options.run(query)
+        try options.run(try options.query(.windows, allRevisions: allRevisions, resolution: resolution))
     }
 }
 
@@ -185,50 +141,21 @@ struct QueryCompareCommand: ParsableCommand {
     @Option(help: "previous: --version over [--from, --to) against the period of the same length before it.")
     var against: String?
     @Option(help: "raw (the windows), hour or day (their rollups: for periods older than the raw retention).")
-    var resolution: String = "raw"
+    var resolution: String?
     @Option(help: "Only this metric (repeatable), e.g. psi.current_a, accuracy.gap_pp, latency_ms.p99.")
     var metric: [String] = []
 
     func run() throws {
-        guard let model = options.model else { throw ValidationError("--model: compare needs the model") }
-        guard options.feature == nil else {
-            throw ValidationError("--feature does not apply to compare; choose metrics with --metric psi.FEATURE")
-        }
-        guard let resolution = StoreQuery.Resolution(rawValue: resolution) else {
-            throw ValidationError("--resolution: '\(self.resolution)' is not one of raw, hour, day")
-        }
-        let query = try options.query(.windows)
-        guard let from = query.from, let to = query.to else {
-            throw ValidationError("--from and --to: compare needs the period, e.g. --from -14d --to -7d")
-        }
-        let left: (version: String, from: Int64, to: Int64)
-        let right: (version: String, from: Int64, to: Int64)
-        switch (versions, against) {
-        case (let versions?, nil):
-            let pair = versions.split(separator: ",").map(String.init)
-            guard pair.count == 2, options.version == nil else {
-                throw ValidationError("--versions: give two versions, e.g. 3.1.0,3.2.0 (and no --version)")
-            }
-            left = (pair[0], from, to)
-            right = (pair[1], from, to)
-        case (nil, "previous"):
-            guard let version = options.version else {
-                throw ValidationError("--against previous compares one --version over two periods: give --version")
-            }
-            left = (version, from - (to - from), from)
-            right = (version, from, to)
-        case (nil, let against?):
-            throw ValidationError("--against: '\(against)' is not 'previous'")
-        default:
-            throw ValidationError("compare needs either --versions A,B or --version V --against previous")
-        }
+        var filters = options.filters
+        filters.resolution = resolution
         let comparison: Comparison
         do {
-            comparison = try options.openStore().compare(
-                model: model, segment: try options.segmentValues(), left: left, right: right, resolution: resolution,
-                metrics: metric)
-        } catch let error as StoreError where error.code == .unknownMetric {
-            throw ValidationError("--metric: \(error.message)")
+            let request = try filters.comparison(
+                versions: versions, against: against, metrics: metric,
+                now: Int64(Date().timeIntervalSince1970 * 1000), spelling: .option)
+            comparison = try options.openStore().compare(request)
+        } catch let error as QueryParameterError {
+            throw ValidationError(error.message)
         }
         if options.format == .json {
             let encoder = JSONEncoder.contractRecords()
@@ -258,11 +185,6 @@ struct QueryTriggersCommand: ParsableCommand {
     @OptionGroup var options: QueryOptions
 
     func run() throws {
-        guard options.segment.isEmpty, options.feature == nil else {
-            throw ValidationError(
-                "--segment and --feature do not apply to triggers (a trigger covers a model version; "
-                    + "its reasons are in the json records)")
-        }
         try options.run(try options.query(.triggers))
     }
 }
@@ -276,9 +198,6 @@ struct QueryModelsCommand: ParsableCommand {
     @OptionGroup var options: QueryOptions
 
     func run() throws {
-        guard options.segment.isEmpty, options.feature == nil, options.from == nil, options.to == nil else {
-            throw ValidationError("--segment, --feature, --from and --to do not apply to models")
-        }
         try options.run(try options.query(.models))
     }
 }

@@ -16,6 +16,16 @@ enum TopologyRunner {
         }
     }
 
+    /// Loads engine settings; on failure prints every error like `load` and exits 1.
+    static func loadConfig(_ path: String) throws -> EngineConfig {
+        do {
+            return try EngineConfig.load(path: path)
+        } catch {
+            printError("\(error)")
+            throw ExitCode(1)
+        }
+    }
+
     static func report(_ summary: RunSummary) {
         printError(summary.report)
     }

@@ -1,0 +1,42 @@
+import DriftlineCore
+
+extension StoreRows {
+    /// The columns that hold times (epoch milliseconds in the store).
+    public static let timeColumns: Set<String> = ["window_start", "window_end", "at", "first_seen", "last_seen"]
+
+    /// These rows with every time as RFC 3339 (`2026-11-26T03:55:00.000Z`), for people and
+    /// spreadsheets; the store keeps epoch milliseconds.
+    public func timesAsRFC3339() -> StoreRows {
+        var formatted = self
+        let times = columns.indices.filter { Self.timeColumns.contains(columns[$0]) }
+        for row in formatted.rows.indices {
+            for column in times {
+                if let text = formatted.rows[row].values[column], let millis = Int64(text) {
+                    formatted.rows[row].values[column] = Timestamp.format(millis)
+                }
+            }
+        }
+        return formatted
+    }
+
+    /// The rows as CSV: a header row of the column names, then one line per row (`NULL` as an
+    /// empty field), each line ending in `\n`. Times are written as they are held: call
+    /// `timesAsRFC3339()` first for RFC 3339.
+    public func csv() -> String {
+        var out = columns.map(Self.csvField).joined(separator: ",") + "\n"
+        for row in rows { out += row.values.map { Self.csvField($0 ?? "") }.joined(separator: ",") + "\n" }
+        return out
+    }
+
+    /// A CSV field: quoted (with doubled quotes) when it holds a comma, a quote or a line break.
+    public static func csvField(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
+            return text
+        }
+        var quoted = "\""
+        for scalar in text.unicodeScalars {
+            if scalar == "\"" { quoted += "\"\"" } else { quoted.unicodeScalars.append(scalar) }
+        }
+        return quoted + "\""
+    }
+}
