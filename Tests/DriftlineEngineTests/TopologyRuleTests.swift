@@ -17,12 +17,13 @@ import Testing
         (
             "[{name: psi_high, threshold: 0.3}]",
             RuleSpec(
-                name: "psi_high", metric: .psi, threshold: 0.3, minSamples: 500, severity: "critical", retrain: true)
+                name: "psi_high", metric: .psi(.all), threshold: 0.3, minSamples: 500, severity: "critical",
+                retrain: true)
         ),
         (
             "[{name: psi_high, resolve_threshold: 0.2}]",
             RuleSpec(
-                name: "psi_high", metric: .psi, threshold: 0.25, resolveThreshold: 0.2, minSamples: 500,
+                name: "psi_high", metric: .psi(.all), threshold: 0.25, resolveThreshold: 0.2, minSamples: 500,
                 severity: "critical", retrain: true)
         ),
         (
@@ -32,13 +33,13 @@ import Testing
         (
             "[{name: latency_p99_high, metric: latency_p95, severity: critical, min_samples: 50}]",
             RuleSpec(
-                name: "latency_p99_high", metric: .latencyP95, threshold: 100, minSamples: 50, severity: "critical")
+                name: "latency_p99_high", metric: .latency(.p95), threshold: 100, minSamples: 50, severity: "critical")
         ),
         (
             "[{name: slow_line, metric: throughput, direction: below, threshold: 2, resolve_threshold: 2.5, "
                 + "min_samples: 0}]",
             RuleSpec(
-                name: "slow_line", metric: .throughput, direction: .below, threshold: 2, resolveThreshold: 2.5,
+                name: "slow_line", metric: .throughput, op: .less, threshold: 2, resolveThreshold: 2.5,
                 minSamples: 0)
         ),
     ]
@@ -55,8 +56,8 @@ import Testing
             Self.head + "\nrules: [{name: latency_p99_high}, {name: gpu_hot, metric: gpu_pct_mean, threshold: 95}]")
         #expect(
             topology.rules == [
-                RuleSpec(name: "latency_p99_high", metric: .latencyP99, threshold: 100, severity: "warning"),
-                RuleSpec(name: "gpu_hot", metric: .gpuPctMean, threshold: 95),
+                RuleSpec(name: "latency_p99_high", metric: .latency(.p99), threshold: 100, severity: "warning"),
+                RuleSpec(name: "gpu_hot", metric: .resource(.gpuPct, .mean), threshold: 95),
             ])
         #expect(try loadTopology(Self.head + "\nrules: []").rules == [])
     }
@@ -68,7 +69,8 @@ import Testing
         #expect(defaults[2].resolveThreshold == 250)
 
         let listed = try loadTopology(Self.head + "\nlatency: {budget_ms: 40}\nrules: [{name: latency_p99_high}]").rules
-        #expect(listed == [RuleSpec(name: "latency_p99_high", metric: .latencyP99, threshold: 40, severity: "warning")])
+        #expect(
+            listed == [RuleSpec(name: "latency_p99_high", metric: .latency(.p99), threshold: 40, severity: "warning")])
     }
 
     @Test func aRuleNameUsedTwiceIsReportedAtTheSecond() {
