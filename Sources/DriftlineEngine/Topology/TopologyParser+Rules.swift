@@ -175,8 +175,8 @@ extension TopologyParser {
                 .invalidValue, at: node.mark,
                 "unknown metric '\(text)' for \(path); \(hint)write one of: \(Self.selectorGrammar)")
         case .failure(.unknownPart(let part, let family, let known)):
-            let hint =
-                NodeReader.closest(to: part, in: known).map { "did you mean '\(family).\($0)'? " } ?? ""
+            let guess = NodeReader.closest(to: part, in: known) ?? known.first { $0.hasPrefix(part) }
+            let hint = guess.map { "did you mean '\(family).\($0)'? " } ?? ""
             reader.report(
                 .invalidValue, at: node.mark,
                 "unknown '\(part)' in metric '\(text)' for \(path); \(hint)\(family) is followed by one of: "
