@@ -20,13 +20,15 @@ import Testing
             RuleSpec(name: "x_only", metric: .psi(.named("x")), threshold: 0.25),
             RuleSpec(name: "every", metric: .psi(.all), threshold: 0.25),
             RuleSpec(name: "c_missing", metric: .missingRate(.named("c")), threshold: 0.5),
+            RuleSpec(name: "any_missing", metric: .missingRate(.all), threshold: 0.5),
         ])
         // x always above 10 and c always "a": PSI of both is far above 0.25; c is missing in 3 of 4.
         try Self.feed(h, window: 0, count: 400) { i, ts in H.inference(ts: ts, x: 20, c: i % 4 == 0 ? "a" : nil) }
         h.finish()
         #expect(
             h.alerts.map(\.alertID).sorted() == [
-                "c_missing/m/1/_all/c", "every/m/1/_all/c", "every/m/1/_all/x", "x_only/m/1/_all/x",
+                "any_missing/m/1/_all/c", "c_missing/m/1/_all/c", "every/m/1/_all/c", "every/m/1/_all/x",
+                "x_only/m/1/_all/x",
             ])
         let missing = try #require(h.alerts.first { $0.rule == "c_missing" })
         #expect(missing.value == 0.75 && missing.metric == .missingRate)
@@ -81,18 +83,22 @@ import Testing
             RuleSpec(name: "p99", metric: .latency(.p99), threshold: 100),
             RuleSpec(name: "cpu_peak", metric: .resource(.cpuPct, .max), threshold: 80),
             RuleSpec(name: "cpu_mean", metric: .resource(.cpuPct, .mean), threshold: 80),
+            RuleSpec(name: "gpu_mem_peak", metric: .resource(.gpuMemMB, .max), threshold: 1_900),
         ])
-        // 95 of 100 at 20 ms: p90 is 20, p99 is 150. CPU 10, 20, 30, 95: max 95, mean 38.75.
+        // 95 of 100 at 20 ms: p90 is 20, p99 is 150. CPU 10, 20, 30, 95: max 95, mean 38.75; GPU memory
+        // 1100, 1400, 1700, 2000: max 2000.
         try Self.feed(h, window: 0, count: 100) { i, ts in H.inference(ts: ts, x: 1, latency: i < 95 ? 20 : 150) }
         for (i, cpu) in [10.0, 20, 30, 95].enumerated() {
             try h.feed(
-                "{\"type\":\"resource\",\"model\":\"m\",\"version\":\"1\",\"host\":\"h\",\"ts\":\(i * 1000),\"cpu_pct\":\(cpu)}"
+                "{\"type\":\"resource\",\"model\":\"m\",\"version\":\"1\",\"host\":\"h\",\"ts\":\(i * 1000),\"cpu_pct\":\(cpu),"
+                    + "\"gpu_mem_mb\":\(1_100 + 300 * i)}"
             )
         }
         h.finish()
         #expect(
             h.alerts.map { "\($0.rule) \($0.metric) \($0.value)" }.sorted() == [
-                "cpu_peak resources.cpu_pct.max 95.0", "p99 latency.p99 150.0",
+                "cpu_peak resources.cpu_pct.max 95.0", "gpu_mem_peak resources.gpu_mem_mb.max 2000.0",
+                "p99 latency.p99 150.0",
             ])
     }
 
