@@ -37,6 +37,7 @@ public struct RunSummary: Sendable {
             beyond wait \(processor.labelsBeyondWait), late \(processor.labelsLate); \
             inferences never labelled \(processor.unlabelled + processor.evictedUnlabelled)
             out: \(results) window results, \(alerts) alerts, \(triggers) retrain triggers\
+            \(processor.windowsUnjudgedFewLabels > 0 ? "\naccuracy windows not judged (fewer labels than min_labels): \(processor.windowsUnjudgedFewLabels)" : "")\
             \(processor.keysForgotten > 0 ? "\nkeys forgotten after their idle time: \(processor.keysForgotten)" : "")\
             \(processor.keyLimited > 0 ? "\nevents of new keys past the key limit (dead-lettered): \(processor.keyLimited)" : "")\
             \(processor.unmeasuredFeatureValues > 0 ? "\nfeature values past the feature limit (not measured): \(processor.unmeasuredFeatureValues)" : "")\

@@ -126,9 +126,10 @@ import Testing
         ),
         (
             yaml(extra: "rules: [{name: r, metric: missing_rat, threshold: 1}]"), .invalidValue, 5, 27,
-            "unknown value 'missing_rat' for rules[0].metric; did you mean 'missing_rate'? (one of: psi, "
-                + "missing_rate, accuracy_gap, latency_p50, latency_p95, latency_p99, latency_max, throughput, "
-                + "cpu_pct_mean, mem_mb_mean, gpu_pct_mean, gpu_mem_mb_mean)"
+            "unknown metric 'missing_rat' for rules[0].metric; did you mean 'missing_rate'? write one of: "
+                + "psi[FEATURE], psi[*], missing_rate[FEATURE], missing_rate[*], accuracy.gap_pp, accuracy.online, "
+                + "labelled, latency.p50|p90|p95|p99|p999|max, "
+                + "resources.cpu_pct|mem_mb|gpu_pct|gpu_mem_mb.mean|max|p95, throughput"
         ),
         (
             yaml(extra: "rules: [{name: r, metric: psi, direction: up, threshold: 1}]"), .invalidValue, 5, 43,

@@ -26,7 +26,12 @@ import Testing
                     mapping: .contract(segmentDimensions: ["device", "line"]))
             ])
         #expect(topology.sinks.deadLetter == .file(path: Self.root + "/out/weld-line/dead-letter.ndjson"))
-        #expect(topology.rules.map(\.name) == ["psi_high", "accuracy_gap", "latency_p99_high", "missing_inputs"])
+        #expect(
+            topology.rules.map(\.name) == [
+                "psi_high", "accuracy_gap", "latency_p99_high", "missing_inputs", "throughput_drop",
+            ])
+        #expect(topology.rules[3].metric == .missingRate(.all) && topology.rules[3].sustain == 2)
+        #expect(topology.rules[4].dropVsTrailing == 12)
         #expect(topology.rules[0].threshold == 0.2)
         #expect(Array(topology.rules[1...2]) == Array(RuleSpec.defaults[1...2]))
     }

@@ -145,7 +145,7 @@ import Testing
         #expect(
             topology.rules == [
                 RuleSpec(
-                    name: "missing_inputs", metric: .missingRate, direction: .below, threshold: 0.05,
+                    name: "missing_inputs", metric: .missingRate(.all), op: .less, threshold: 0.05,
                     resolveThreshold: 0.07, sustain: 2, minSamples: 0, severity: "info", retrain: true)
             ])
     }

@@ -779,6 +779,7 @@ public final class DriftProcessor {
             rules.judge(
                 result, keyID: window.key.id, phase: phase, featureSamples: featureSamples, now: now,
                 alerts: &output.alerts, reasons: &reasons)
+            counters.windowsUnjudgedFewLabels = rules.unjudgedFewLabels
             guard !reasons.isEmpty else { continue }
             if let index = triggers.firstIndex(where: { $0.profile === window.key.profile && $0.start == window.start })
             {

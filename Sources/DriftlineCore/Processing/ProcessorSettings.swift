@@ -130,6 +130,9 @@ public struct ProcessorCounters: Equatable, Sendable {
     /// Feature values not measured because their (model, version) already measures
     /// `ProcessorSettings.maxFeatures` other features.
     public var unmeasuredFeatureValues = 0
+    /// Accuracy judgements skipped because a final window had labels, but fewer than the rule's
+    /// `min_labels` (counted per rule and key).
+    public var windowsUnjudgedFewLabels = 0
 
     public init() {}
 }

@@ -3,8 +3,12 @@
 /// Stateful per (rule, key, feature): a rule fires after `sustain` consecutive judged windows
 /// beyond its threshold and resolves at the first judged window back within its resolve threshold.
 /// Windows with fewer samples than a rule's `minSamples` are not judged and do not break a streak.
-/// Accuracy rules judge only final windows (label horizon passed); every other rule judges a
-/// window when it first closes.
+/// Rules on labels (`accuracy.*`, `labelled`) judge only final windows (label horizon passed);
+/// every other rule judges a window when it first closes.
+///
+/// Entries sharing a name are one rule: for each key, the entry whose scope matches it with the
+/// most constraints judges (the first in file order among equals), so one condition never raises
+/// two alerts. The choice is made once per key, so judging costs nothing per event.
 public struct RuleEngine: Sendable {
     /// When in a window's life a judgement happens.
     public enum Phase: Sendable {
@@ -15,21 +19,40 @@ public struct RuleEngine: Sendable {
     }
 
     private struct StateKey: Hashable {
-        var rule: Int
+        var group: Int
         var feature: String?
     }
 
     private struct State {
         var streak = 0
         var firing = false
+        /// The raw values of the last judged windows, for `dropVsTrailing`.
+        var trailing: [Double] = []
     }
 
     public let rules: [RuleSpec]
+    /// The indices of `rules` sharing each name, names in order of first appearance.
+    private let groups: [[Int]]
     /// Per key id, the state of each (rule, feature) judged for it.
     private var states: [Int: [StateKey: State]] = [:]
+    /// Per key id, the entry of each group that judges it (`nil`: no entry's scope matches).
+    private var selections: [Int: [Int?]] = [:]
+    /// Accuracy judgements skipped because a final window had labels, but fewer than the rule's `minSamples`.
+    public private(set) var unjudgedFewLabels = 0
 
     public init(rules: [RuleSpec]) {
         self.rules = rules
+        var groups: [[Int]] = []
+        var groupOfName: [String: Int] = [:]
+        for (index, rule) in rules.enumerated() {
+            if let group = groupOfName[rule.name] {
+                groups[group].append(index)
+            } else {
+                groupOfName[rule.name] = groups.count
+                groups.append([index])
+            }
+        }
+        self.groups = groups
     }
 
     /// Judges `result` of key `keyID` in `phase`; appends transitions to `alerts` and the reasons of
@@ -38,17 +61,27 @@ public struct RuleEngine: Sendable {
         _ result: WindowResult, keyID: Int, phase: Phase, featureSamples: [String: Int], now: Int64,
         alerts: inout [Alert], reasons: inout [RetrainTrigger.Reason]
     ) {
-        for (index, rule) in rules.enumerated() where (rule.metric == .accuracyGap) == (phase == .labelHorizon) {
-            for (feature, value, samples) in Self.observations(
+        let selection = selection(for: keyID, result: result)
+        for (group, selected) in selection.enumerated() {
+            guard let selected else { continue }
+            let rule = rules[selected]
+            guard rule.metric.readsLabels == (phase == .labelHorizon) else { continue }
+            for (feature, raw, samples) in Self.observations(
                 of: rule.metric, in: result, featureSamples: featureSamples)
-            where samples >= rule.minSamples {
-                let stateKey = StateKey(rule: index, feature: feature)
+            {
+                guard samples >= rule.minSamples else {
+                    if rule.metric.isAccuracy && samples > 0 { unjudgedFewLabels += 1 }
+                    continue
+                }
+                let stateKey = StateKey(group: group, feature: feature)
                 var state = states[keyID]?[stateKey] ?? State()
-                let breach = rule.direction == .above ? value > rule.threshold : value < rule.threshold
-                let recovered =
-                    rule.direction == .above ? value <= rule.resolveThreshold : value >= rule.resolveThreshold
+                let judged = Self.judgedValue(of: rule, raw: raw, result: result, trailing: &state.trailing)
+                guard let value = judged else {
+                    states[keyID, default: [:]][stateKey] = state
+                    continue
+                }
                 var transition: Alert.State?
-                if breach {
+                if rule.op.holds(value, rule.threshold) {
                     state.streak += 1
                     if !state.firing && state.streak >= rule.sustain {
                         state.firing = true
@@ -56,7 +89,7 @@ public struct RuleEngine: Sendable {
                     }
                 } else {
                     state.streak = 0
-                    if state.firing && recovered {
+                    if state.firing && !rule.op.holds(value, rule.resolveThreshold) {
                         state.firing = false
                         transition = .resolved
                     }
@@ -67,12 +100,12 @@ public struct RuleEngine: Sendable {
                     Alert(
                         alertID: Self.alertID(rule: rule.name, result: result, feature: feature), state: transition,
                         severity: rule.severity, rule: rule.name, model: result.model, version: result.version,
-                        segment: result.segment, metric: rule.metric, feature: feature, value: value,
+                        segment: result.segment, metric: rule.alertMetric, feature: feature, value: value,
                         threshold: rule.threshold, windowStart: result.start, windowEnd: result.end, at: now))
                 if transition == .firing && rule.retrain {
                     reasons.append(
                         RetrainTrigger.Reason(
-                            rule: rule.name, metric: rule.metric, feature: feature, value: value,
+                            rule: rule.name, metric: rule.alertMetric, feature: feature, value: value,
                             threshold: rule.threshold, segment: result.segmentID))
                 }
             }
@@ -87,6 +120,7 @@ public struct RuleEngine: Sendable {
     /// Drops the streaks of key `keyID` (it is being forgotten; its id may be reused).
     public mutating func forget(keyID: Int) {
         states[keyID] = nil
+        selections[keyID] = nil
     }
 
     /// `rule/model/version/segment[/feature]`, as the contract defines it.
@@ -96,32 +130,120 @@ public struct RuleEngine: Sendable {
         return id
     }
 
-    /// The values a metric takes in a result: (feature, value, samples), one per feature for
-    /// per-feature metrics; none where the metric cannot be computed.
+    /// The entry of each group that judges the key of `result`, chosen once per key.
+    private mutating func selection(for keyID: Int, result: WindowResult) -> [Int?] {
+        if let selection = selections[keyID] { return selection }
+        let selection = groups.map { entries in
+            Self.entry(
+                among: entries.map { rules[$0].scope }, model: result.model, version: result.version,
+                segment: result.segment
+            ).map { entries[$0] }
+        }
+        selections[keyID] = selection
+        return selection
+    }
+
+    /// The index in `scopes` of the one judging a key: the matching scope with the most constraints,
+    /// the first among equals.
+    public static func entry(
+        among scopes: [RuleScope], model: String, version: String, segment: [SegmentValue]
+    )
+        -> Int?
+    {
+        var best: Int?
+        for (index, scope) in scopes.enumerated()
+        where scope.matches(model: model, version: version, segment: segment)
+            && scope.specificity > (best.map { scopes[$0].specificity } ?? -1)
+        {
+            best = index
+        }
+        return best
+    }
+
+    /// The value a rule compares with its threshold: the raw value, its drop below the trailing mean,
+    /// or the confidence bound of an accuracy; `nil` when the window cannot be judged yet (too few
+    /// trailing windows).
+    static func judgedValue(
+        of rule: RuleSpec, raw: Double, result: WindowResult, trailing: inout [Double]
+    )
+        -> Double?
+    {
+        if let windows = rule.dropVsTrailing {
+            defer {
+                trailing.append(raw)
+                if trailing.count > windows { trailing.removeFirst(trailing.count - windows) }
+            }
+            guard trailing.count == windows else { return nil }
+            let mean = trailing.reduce(0, +) / Double(windows)
+            return mean > 0 ? 1 - raw / mean : nil
+        }
+        guard let confidence = rule.confidence, rule.metric.isAccuracy,
+            let online = result.accuracy.online
+        else { return raw }
+        let n = result.accuracy.labelled
+        // The bound least likely to breach: a gap rises as online accuracy falls.
+        let upwardOnline = (rule.metric == .accuracyOnline) == rule.op.isUpward
+        let bound =
+            upwardOnline
+            ? ConfidenceBound.wilsonLower(online, n: n, confidence: confidence)
+            : ConfidenceBound.wilsonUpper(online, n: n, confidence: confidence)
+        guard rule.metric == .accuracyGap else { return bound }
+        guard let offline = result.accuracy.offline else { return nil }
+        return (offline - bound) * 100
+    }
+
+    /// The values a selector takes in a result: (feature, value, samples), one per feature for
+    /// per-feature selectors; none where the metric cannot be computed.
     static func observations(
-        of metric: RuleMetric, in result: WindowResult, featureSamples: [String: Int]
+        of metric: MetricSelector, in result: WindowResult, featureSamples: [String: Int]
     ) -> [(String?, Double, Int)] {
-        func resource(_ field: String) -> [(String?, Double, Int)] {
-            result.resources.filter { $0.field == field }.map { (nil, $0.mean, $0.samples) }
+        func wanted(_ feature: String, _ features: MetricSelector.Features) -> Bool {
+            switch features {
+            case .all: true
+            case .named(let name): name == feature
+            }
         }
         switch metric {
-        case .psi:
+        case .psi(let features):
             return (result.psi ?? []).compactMap { metric in
-                metric.value.map { (metric.feature, $0, featureSamples[metric.feature] ?? 0) }
+                guard wanted(metric.feature, features) else { return nil }
+                return metric.value.map { (metric.feature, $0, featureSamples[metric.feature] ?? 0) }
             }
-        case .missingRate:
-            return result.missingRate.compactMap { metric in metric.value.map { (metric.feature, $0, result.count) } }
+        case .missingRate(let features):
+            return result.missingRate.compactMap { metric in
+                guard wanted(metric.feature, features) else { return nil }
+                return metric.value.map { (metric.feature, $0, result.count) }
+            }
         case .accuracyGap:
             return result.accuracy.gapPP.map { [(nil, $0, result.accuracy.labelled)] } ?? []
-        case .latencyP50: return result.latency.map { [(nil, $0.p50, $0.samples)] } ?? []
-        case .latencyP95: return result.latency.map { [(nil, $0.p95, $0.samples)] } ?? []
-        case .latencyP99: return result.latency.map { [(nil, $0.p99, $0.samples)] } ?? []
-        case .latencyMax: return result.latency.map { [(nil, $0.max, $0.samples)] } ?? []
-        case .throughput: return [(nil, result.throughputPerSecond, result.count)]
-        case .cpuPctMean: return resource("cpu_pct")
-        case .memMBMean: return resource("mem_mb")
-        case .gpuPctMean: return resource("gpu_pct")
-        case .gpuMemMBMean: return resource("gpu_mem_mb")
+        case .accuracyOnline:
+            return result.accuracy.online.map { [(nil, $0, result.accuracy.labelled)] } ?? []
+        case .labelled:
+            return [(nil, Double(result.accuracy.labelled), result.count)]
+        case .latency(let statistic):
+            guard let latency = result.latency else { return [] }
+            let value: Double =
+                switch statistic {
+                case .p50: latency.p50
+                case .p90: latency.p90
+                case .p95: latency.p95
+                case .p99: latency.p99
+                case .p999: latency.p999
+                case .max: latency.max
+                }
+            return [(nil, value, latency.samples)]
+        case .resource(let field, let statistic):
+            return result.resources.filter { $0.field == field.rawValue }.map { stat in
+                let value: Double =
+                    switch statistic {
+                    case .mean: stat.mean
+                    case .max: stat.max
+                    case .p95: stat.p95
+                    }
+                return (nil, value, stat.samples)
+            }
+        case .throughput:
+            return [(nil, result.throughputPerSecond, result.count)]
         }
     }
 }

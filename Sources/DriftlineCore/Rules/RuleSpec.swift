@@ -1,68 +1,66 @@
-/// The window-result metric a rule watches.
-public enum RuleMetric: String, Equatable, Sendable, CaseIterable {
-    /// PSI of each input feature (one alert per feature).
-    case psi
-    /// Missing rate of each input feature (one alert per feature).
-    case missingRate = "missing_rate"
-    /// (offline − online) accuracy in percentage points, judged on final (fully labelled) windows.
-    case accuracyGap = "accuracy_gap"
-    case latencyP50 = "latency_p50"
-    case latencyP95 = "latency_p95"
-    case latencyP99 = "latency_p99"
-    case latencyMax = "latency_max"
-    case throughput
-    case cpuPctMean = "cpu_pct_mean"
-    case memMBMean = "mem_mb_mean"
-    case gpuPctMean = "gpu_pct_mean"
-    case gpuMemMBMean = "gpu_mem_mb_mean"
-}
-
 /// A threshold rule over window results.
 public struct RuleSpec: Equatable, Sendable {
-    /// Whether a rule fires above or below its threshold.
-    public enum Direction: String, Equatable, Sendable, CaseIterable {
-        case above
-        case below
-    }
-
-    /// The rule's name, the first part of every `alert_id` it makes.
+    /// The rule's name, the first part of every `alert_id` it makes. Entries of one name with
+    /// different scopes are one rule: for each key the most specific matching entry judges.
     public var name: String
-    public var metric: RuleMetric
-    public var direction: Direction
-    /// Fires when the metric is strictly beyond this value (`>` for `.above`, `<` for `.below`).
+    /// What the rule watches.
+    public var metric: MetricSelector
+    /// Fires when `metric op threshold` holds.
+    public var op: RuleComparison
     public var threshold: Double
-    /// Resolves when the metric is back at or within this value; `threshold` unless hysteresis is wanted.
+    /// Resolves when `metric op resolveThreshold` no longer holds; `threshold` unless hysteresis is wanted.
     public var resolveThreshold: Double
-    /// How many consecutive judged windows must breach before the rule fires.
+    /// How many consecutive judged windows must breach before the rule fires (`for` in a topology).
     public var sustain: Int
-    /// Windows with fewer samples than this (present values of the feature, labelled inferences,
-    /// latency values) are not judged.
+    /// Windows with fewer samples than this (present values of the feature, labelled inferences for
+    /// accuracy, latency values, events) are not judged and do not break a streak.
     public var minSamples: Int
     public var severity: String
     /// Whether a firing transition also emits a retraining trigger.
     public var retrain: Bool
+    /// The keys the rule judges.
+    public var scope: RuleScope
+    /// When set, the rule judges the drop of the metric below the mean of this many trailing judged
+    /// windows of the key, `1 − value / mean`, instead of the value itself (throughput only).
+    public var dropVsTrailing: Int?
+    /// When set (accuracy selectors only), the rule judges the one-sided Wilson bound of online
+    /// accuracy at this confidence that is least likely to breach, instead of the point value.
+    public var confidence: Double?
+
+    /// The labels an accuracy window needs to be judged unless a rule says otherwise.
+    public static let defaultMinLabels = 200
 
     public init(
-        name: String, metric: RuleMetric, direction: Direction = .above, threshold: Double,
-        resolveThreshold: Double? = nil, sustain: Int = 1, minSamples: Int = 1, severity: String = "warning",
-        retrain: Bool = false
+        name: String, metric: MetricSelector, op: RuleComparison = .greater, threshold: Double,
+        resolveThreshold: Double? = nil, sustain: Int = 1, minSamples: Int? = nil, severity: String = "warning",
+        retrain: Bool = false, scope: RuleScope = .all, dropVsTrailing: Int? = nil, confidence: Double? = nil
     ) {
         self.name = name
         self.metric = metric
-        self.direction = direction
+        self.op = op
         self.threshold = threshold
         self.resolveThreshold = resolveThreshold ?? threshold
         self.sustain = sustain
-        self.minSamples = minSamples
+        self.minSamples = minSamples ?? (metric.isAccuracy ? Self.defaultMinLabels : 1)
         self.severity = severity
         self.retrain = retrain
+        self.scope = scope
+        self.dropVsTrailing = dropVsTrailing
+        self.confidence = confidence
+    }
+
+    /// The `metric` its alerts name: the selector's family, `throughput.drop` for a drop rule.
+    public var alertMetric: RuleMetric {
+        dropVsTrailing == nil ? metric.family : .throughputDrop
     }
 
     /// The contract's default rules: `psi_high`, `accuracy_gap`, `latency_p99_high`.
     public static let defaults: [RuleSpec] = [
-        RuleSpec(name: "psi_high", metric: .psi, threshold: 0.25, minSamples: 500, severity: "critical", retrain: true),
+        RuleSpec(
+            name: "psi_high", metric: .psi(.all), threshold: 0.25, minSamples: 500, severity: "critical",
+            retrain: true),
         RuleSpec(
             name: "accuracy_gap", metric: .accuracyGap, threshold: 3, sustain: 3, severity: "critical", retrain: true),
-        RuleSpec(name: "latency_p99_high", metric: .latencyP99, threshold: 100, severity: "warning"),
+        RuleSpec(name: "latency_p99_high", metric: .latency(.p99), threshold: 100, severity: "warning"),
     ]
 }

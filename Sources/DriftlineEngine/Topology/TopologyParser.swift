@@ -40,7 +40,9 @@ struct TopologyParser {
         let sinks = top["sinks"].flatMap { sinkSpecs($0) }
         let store = top["store"].flatMap { storeSpec($0) }
         let rules =
-            top["rules"].map { self.rules($0, latencyBudgetMs: latencyBudgetMs) }
+            top["rules"].map {
+                self.rules($0, latencyBudgetMs: latencyBudgetMs, dimensions: Set(keys.joined()).sorted())
+            }
             ?? Self.defaultRules(latencyBudgetMs: latencyBudgetMs)
         guard let name, let windowing, let sources, let sinks else { return nil }
         return Topology(

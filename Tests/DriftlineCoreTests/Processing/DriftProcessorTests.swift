@@ -171,13 +171,14 @@ import Testing
 
     @Test func accuracyGapFiresAfterThreeConsecutiveWindowsAndResolves() throws {
         let h = try H(Self.settings(rules: RuleSpec.defaults))
-        // Windows 0–2: 8 of 10 right (gap (0.9 − 0.8)·100 = 10 pp); window 3: 9 of 10 (gap 0).
+        // 200 labels a window (the default min_labels). Windows 0–2: 8 of 10 right (gap (0.9 − 0.8)·100 =
+        // 10 pp); window 3: 9 of 10 (gap 0).
         for window in 0..<4 {
-            for i in 0..<10 {
-                let right = i < (window < 3 ? 8 : 9)
+            for i in 0..<200 {
+                let right = i % 10 < (window < 3 ? 8 : 9)
                 try h.feed(
                     H.inference(
-                        ts: Int64(window) * Self.minute + Int64(i) * 1_000, x: 1, prediction: "ok",
+                        ts: Int64(window) * Self.minute + Int64(i) * 250, x: 1, prediction: "ok",
                         label: right ? "ok" : "defect"))
             }
         }
@@ -196,10 +197,10 @@ import Testing
     @Test func accuracyRuleWaitsForLabelHorizon() throws {
         let h = try H(Self.settings(labelWait: 2 * Self.minute))
         for window in 0..<3 {
-            for i in 0..<10 {
+            for i in 0..<200 {
                 try h.feed(
                     H.inference(
-                        ts: Int64(window) * Self.minute + Int64(i) * 1_000, x: 1, prediction: "ok",
+                        ts: Int64(window) * Self.minute + Int64(i) * 250, x: 1, prediction: "ok",
                         label: "defect"))
             }
         }
@@ -454,7 +455,7 @@ import Testing
     }
 
     @Test func aKeyWhoseAlertIsFiringIsKeptSoItCanResolve() throws {
-        let rule = RuleSpec(name: "slow", metric: .latencyP99, direction: .above, threshold: 100)
+        let rule = RuleSpec(name: "slow", metric: .latency(.p99), op: .greater, threshold: 100)
         let h = try H(Self.settings(rules: [rule]))
         try h.feed(H.inference(ts: 1_000, x: 1, latency: 500, line: "L1"))  // fires for L1 at 61 s
         try h.feed(H.inference(ts: 2_000, x: 1, line: "L2"))  // no latency: no rule state
