@@ -88,6 +88,15 @@ let package = Package(
             path: "loadtests/kafka-pipeline"
         ),
         .executableTarget(
+            name: "driftline-load-store",
+            dependencies: [
+                "DriftlineConnectors", "DriftlineCore", "DriftlineStore", "DriftlineTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "loadtests/store",
+            exclude: ["run.sh"]
+        ),
+        .executableTarget(
             name: "kafka-consume",
             dependencies: ["DriftlineKafka", "DriftlineConnectors"],
             path: "loadtests/kafka-consume"
