@@ -48,9 +48,12 @@ let package = Package(
         .target(name: "DriftlineKafka", dependencies: ["DriftlineCore", "DriftlineConnectors", "CRdKafka"]),
         // libmosquitto source and sink with a bounded hand-off, reconnect and re-subscribe.
         .target(name: "DriftlineMQTT", dependencies: ["DriftlineCore", "DriftlineConnectors", "CMosquitto"]),
+        // SQLite's C API for what GRDB does not expose (a variadic sqlite3_db_config call).
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // The SQLite history of window results, alerts, triggers and baselines, through GRDB.
         .target(
-            name: "DriftlineStore", dependencies: ["DriftlineCore", .product(name: "GRDB", package: "GRDB.swift")]),
+            name: "DriftlineStore",
+            dependencies: ["CSQLite", "DriftlineCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // Topology loading and validation, the runtime that wires sources -> operators -> sinks.
         .target(
             name: "DriftlineEngine",

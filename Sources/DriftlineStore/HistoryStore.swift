@@ -1,3 +1,4 @@
+internal import CSQLite
 public import DriftlineCore
 import Foundation
 import GRDB
@@ -30,6 +31,11 @@ public final class HistoryStore: Sendable {
             } else {
                 configuration.prepareDatabase { db in
                     try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                    // A connection closing last checkpoints the WAL under an exclusive lock, and a
+                    // reader (`sqlite3 -readonly`) opening the file meanwhile fails with "database
+                    // is locked". The engine checkpoints passively instead (SQLite's automatic
+                    // checkpoints, and once more when the store is released), never blocking readers.
+                    driftline_sqlite3_no_checkpoint_on_close(db.sqliteConnection)
                 }
                 let pool = try DatabasePool(path: path, configuration: configuration)
                 try Schema.migrator.migrate(pool)
@@ -39,6 +45,14 @@ public final class HistoryStore: Sendable {
             throw error
         } catch {
             throw StoreError(.database, "cannot open the history store '\(path)': \(error)")
+        }
+    }
+
+    deinit {
+        // What the WAL still holds goes into the database file, without blocking readers; the WAL
+        // file itself stays (closing does not checkpoint, see `init`).
+        if let pool = database as? DatabasePool {
+            _ = try? pool.writeWithoutTransaction { try $0.checkpoint(.passive) }
         }
     }
 
