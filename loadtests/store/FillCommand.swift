@@ -15,13 +15,17 @@ struct FillCommand: ParsableCommand {
     var windows = 43_200
     @Option(help: "Minutes of emitted results per transaction.")
     var minutesPerBatch = 100
+    @Flag(help: "Fill an existing empty file (e.g. made with another page size) instead of starting anew.")
+    var reuse = false
 
     func run() throws {
         if FileManager.default.fileExists(atPath: StoreFixture.marker(store)) {
             print("\(store): already filled")
             return
         }
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store + suffix) }
+        if !reuse {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store + suffix) }
+        }
         let fixture = StoreFixture(keys: keys, windows: windows)
         let history = try HistoryStore(path: store)
         let started = monotonicSeconds()

@@ -17,13 +17,15 @@ struct QueryCommand: ParsableCommand {
     var store: String
     @Option(help: "Timed queries (after one untimed warm-up).")
     var iterations = 200
+    @Option(help: "Keys in the store (queries take them in turn).")
+    var keys = 100
     @Option(help: "Days of windows to read.")
     var days = 30
     @Flag(help: "Evict the store's files from the page cache first, then time only the first query after opening.")
     var cold = false
 
     func run() throws {
-        let fixture = WindowResultFixture()
+        let fixture = WindowResultFixture(keyCount: keys)
         var query = StoreQuery(.windows)
         query.from = fixture.startMs
         query.to = fixture.startMs + Int64(days) * 86_400_000
@@ -36,7 +38,7 @@ struct QueryCommand: ParsableCommand {
             print("page cache: \(Self.evict(store))")
             let started = monotonicSeconds()
             let history = try HistoryStore(path: store, readOnly: true)
-            select(37)
+            select(37 % fixture.keys.count)
             let rows = try history.rows(query)
             print("cold: first query after open \(Percentiles.ms(monotonicSeconds() - started)) ms, \(rows.rows.count) rows")
             return
