@@ -40,7 +40,8 @@ struct QueryCommand: ParsableCommand {
             let history = try HistoryStore(path: store, readOnly: true)
             select(37 % fixture.keys.count)
             let rows = try history.rows(query)
-            print("cold: first query after open \(Percentiles.ms(monotonicSeconds() - started)) ms, \(rows.rows.count) rows")
+            let elapsed = Percentiles.ms(monotonicSeconds() - started)
+            print("cold: first query after open \(elapsed) ms, \(rows.rows.count) rows")
             return
         }
         let history = try HistoryStore(path: store, readOnly: true)
