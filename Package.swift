@@ -54,9 +54,12 @@ let package = Package(
         .target(name: "DriftlineKafka", dependencies: ["DriftlineCore", "DriftlineConnectors", "CRdKafka"]),
         // libmosquitto source and sink with a bounded hand-off, reconnect and re-subscribe.
         .target(name: "DriftlineMQTT", dependencies: ["DriftlineCore", "DriftlineConnectors", "CMosquitto"]),
+        // SQLite's C API for what GRDB does not expose (a variadic sqlite3_db_config call).
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // The SQLite history of window results, alerts, triggers and baselines, through GRDB.
         .target(
-            name: "DriftlineStore", dependencies: ["DriftlineCore", .product(name: "GRDB", package: "GRDB.swift")]),
+            name: "DriftlineStore",
+            dependencies: ["CSQLite", "DriftlineCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // The HTTP API over the history store (Hummingbird): the routes `driftline serve` and `run` share.
         .target(
             name: "DriftlineHTTP",
@@ -104,6 +107,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "loadtests/kafka-pipeline"
+        ),
+        .executableTarget(
+            name: "driftline-load-store",
+            dependencies: [
+                "DriftlineCore", "DriftlineStore", "DriftlineTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "loadtests/store",
+            exclude: ["run.sh"]
         ),
         .executableTarget(
             name: "kafka-consume",

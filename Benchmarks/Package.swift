@@ -21,6 +21,17 @@ let package = Package(
             ],
             path: "Benchmarks/PipelineBenchmark",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
-        )
+        ),
+        .executableTarget(
+            name: "StoreBenchmark",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "DriftlineCore", package: "driftline"),
+                .product(name: "DriftlineStore", package: "driftline"),
+                .product(name: "DriftlineTestSupport", package: "driftline"),
+            ],
+            path: "Benchmarks/StoreBenchmark",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
     ]
 )

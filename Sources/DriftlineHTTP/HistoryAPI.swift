@@ -119,7 +119,7 @@ public struct HistoryAPI: Sendable {
         case .json:
             headers[.contentType] = "application/json; charset=utf-8"
             do {
-                body = String(decoding: try JSONEncoder.contractRecords().encode(comparison), as: UTF8.self) + "\n"
+                body = String(decoding: try ContractEncoder().encode(comparison), as: UTF8.self) + "\n"
             } catch {
                 throw APIError(.internalServerError, "cannot encode the comparison: \(error)")
             }

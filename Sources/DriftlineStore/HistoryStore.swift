@@ -1,3 +1,4 @@
+internal import CSQLite
 public import DriftlineCore
 import Foundation
 import GRDB
@@ -38,6 +39,11 @@ public final class HistoryStore: Sendable {
             } else {
                 configuration.prepareDatabase { db in
                     try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                    // A connection closing last checkpoints the WAL under an exclusive lock, and a
+                    // reader (`sqlite3 -readonly`) opening the file meanwhile fails with "database
+                    // is locked". The engine checkpoints passively instead (SQLite's automatic
+                    // checkpoints, and once more when the store is released), never blocking readers.
+                    driftline_sqlite3_no_checkpoint_on_close(db.sqliteConnection)
                 }
                 let pool = try DatabasePool(path: path, configuration: configuration)
                 try Schema.migrator.migrate(pool)
@@ -47,6 +53,14 @@ public final class HistoryStore: Sendable {
             throw error
         } catch {
             throw StoreError(.database, "cannot open the history store '\(path)': \(error)")
+        }
+    }
+
+    deinit {
+        // What the WAL still holds goes into the database file, without blocking readers; the WAL
+        // file itself stays (closing does not checkpoint, see `init`).
+        if let pool = database as? DatabasePool {
+            _ = try? pool.writeWithoutTransaction { try $0.checkpoint(.passive) }
         }
     }
 
@@ -66,7 +80,7 @@ public final class HistoryStore: Sendable {
                 var rollups = Rollups()
                 for entry in batch.results where entry.counts != nil { rollups.mark(entry.value) }
                 let oldest = try Self.oldestKept(retention.raw, table: "window_results", in: db)
-                try rollups.write(into: db, oldest: oldest ?? .min, encoder: .contractRecords())
+                try rollups.write(into: db, oldest: oldest ?? .min, encoder: ContractEncoder())
                 if let oldest {
                     for table in ["window_results", "window_psi", "window_counts"] {
                         try db.execute(sql: "DELETE FROM \(table) WHERE window_start < ?", arguments: [oldest])
@@ -133,7 +147,7 @@ public final class HistoryStore: Sendable {
                         window_end = excluded.window_end, revision = excluded.revision, counts = excluded.counts
                         WHERE excluded.revision >= window_counts.revision
                     """)
-            let encoder = JSONEncoder.contractRecords()
+            let encoder = ContractEncoder()
             for entry in batch.results {
                 let result = entry.value
                 let segment = result.segmentID
@@ -200,7 +214,7 @@ public final class HistoryStore: Sendable {
                         first_seen = MIN(first_seen, excluded.first_seen),
                         last_seen = MAX(last_seen, excluded.last_seen)
                     """)
-            let encoder = JSONEncoder.contractRecords()
+            let encoder = ContractEncoder()
             for use in batch.baselines {
                 try statement.execute(arguments: [
                     use.model, use.version, use.task, use.offlineAccuracy, use.seenAt, use.seenAt,

@@ -48,7 +48,7 @@ struct Rollups {
 
     /// Recomputes every marked rollup whose span starts at or after `oldest` (older spans have
     /// lost windows to retention and keep the rollup they had).
-    func write(into db: Database, oldest: Int64, encoder: JSONEncoder) throws {
+    func write(into db: Database, oldest: Int64, encoder: ContractEncoder) throws {
         var baselines = BaselineLookup()
         for (bucket, segment) in hours.sorted(by: { $0.key < $1.key }) where bucket.start >= oldest {
             try rollUp(
@@ -66,7 +66,7 @@ struct Rollups {
 
     private func rollUp(
         _ bucket: Bucket, segment: [SegmentValue], resolution: StoreQuery.Resolution, length: Int64, from: Source,
-        into db: Database, baselines: inout BaselineLookup, encoder: JSONEncoder
+        into db: Database, baselines: inout BaselineLookup, encoder: ContractEncoder
     ) throws {
         let sql =
             from == .windows

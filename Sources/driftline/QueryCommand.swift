@@ -158,8 +158,7 @@ struct QueryCompareCommand: ParsableCommand {
             throw ValidationError(error.message)
         }
         if options.format == .json {
-            let encoder = JSONEncoder.contractRecords()
-            FileHandle.standardOutput.write(try encoder.encode(comparison) + Data("\n".utf8))
+            FileHandle.standardOutput.write(Data(try ContractEncoder().encode(comparison) + Array("\n".utf8)))
         } else {
             options.print(comparison.table)
         }

@@ -16,8 +16,10 @@ final class Outputs {
     private let retrain: any OutputSink
     private let deadLetters: any OutputSink
     private let all: [any OutputSink]
-    private let encoder = JSONEncoder.contractRecords()
+    private let encoder = ContractEncoder()
     private(set) var counts = (results: 0, alerts: 0, triggers: 0, deadLetters: 0)
+    /// The baselines in use: a store batch carrying windows of one of them also moves its `last_seen`.
+    private var baselines: [Baseline] = []
 
     /// Opens the sinks of `specs`; `make` builds a sink for a target the first time it is named.
     init(
@@ -41,7 +43,7 @@ final class Outputs {
     func write(_ output: ProcessorOutput) throws {
         var batch = StoreBatch()
         for (index, result) in output.results.enumerated() {
-            let record = try encoder.encode(result).asBytes
+            let record = try encoder.encode(result)
             try results.write(record, key: Self.key(of: result))
             if result.segment.isEmpty { try results.writeStatus(record, model: result.model, version: result.version) }
             if store != nil {
@@ -50,15 +52,16 @@ final class Outputs {
             }
         }
         for alert in output.alerts {
-            let record = try encoder.encode(alert).asBytes
+            let record = try encoder.encode(alert)
             try alerts.write(record, key: alert.alertID)
             if store != nil { batch.alerts.append(StoreBatch.Entry(alert, record: record)) }
         }
         for trigger in output.triggers {
-            let record = try encoder.encode(trigger).asBytes
+            let record = try encoder.encode(trigger)
             try retrain.write(record, key: trigger.triggerID)
             if store != nil { batch.triggers.append(StoreBatch.Entry(trigger, record: record)) }
         }
+        if store != nil && !batch.results.isEmpty { batch.baselines = seen(in: output.results) }
         // Waits while the store's queue is full: a slow disk slows the engine, never loses records.
         try store?.write(batch)
         counts.results += output.results.count
@@ -67,7 +70,7 @@ final class Outputs {
     }
 
     func write(_ letter: DeadLetter) throws {
-        try deadLetters.write(try encoder.encode(letter).asBytes, key: "\(letter.source)/\(letter.position)")
+        try deadLetters.write(try encoder.encode(letter), key: "\(letter.source)/\(letter.position)")
         counts.deadLetters += 1
     }
 
@@ -75,11 +78,33 @@ final class Outputs {
         for sink in all { try sink.flush() }
     }
 
-    /// Records the baselines in use, seen at processing time `now`.
+    /// Records the baselines in use, seen at processing time `now`; later batches of their windows
+    /// record them seen again.
     func recordBaselines(_ baselines: [Baseline], now: Int64) throws {
+        self.baselines = baselines
         var batch = StoreBatch()
         batch.baselines = baselines.map { BaselineUse($0, seenAt: now) }
         try store?.write(batch)
+    }
+
+    /// The baselines of the versions `results` belong to, seen now: one upsert per version and
+    /// batch keeps `last_seen` current during a long run, not only when it starts and ends.
+    private func seen(in results: [WindowResult]) -> [BaselineUse] {
+        guard !baselines.isEmpty else { return [] }
+        var found: [Int] = []
+        var last: (model: String, version: String)?
+        for result in results {
+            if let last, last.model == result.model && last.version == result.version { continue }
+            last = (result.model, result.version)
+            if let index = baselines.firstIndex(where: { $0.model == result.model && $0.version == result.version }),
+                !found.contains(index)
+            {
+                found.append(index)
+            }
+        }
+        guard !found.isEmpty else { return [] }
+        let now = Pipeline.now()
+        return found.map { BaselineUse(baselines[$0], seenAt: now) }
     }
 
     /// Makes everything written so far durable: the store first, then the sinks.
@@ -103,8 +128,4 @@ final class Outputs {
     static func key(of result: WindowResult) -> String {
         "\(result.model)/\(result.version)/\(result.segmentID)/\(Timestamp.format(result.start))"
     }
-}
-
-extension Data {
-    fileprivate var asBytes: [UInt8] { [UInt8](self) }
 }
