@@ -66,7 +66,13 @@ final class PipelineRun {
         self.topology = topology
         self.observer = observer
         maxKeys = topology.limits.maxKeys
-        processor = try DriftProcessor(settings: topology.processorSettings, symbols: symbols, baselines: baselines)
+        let history = try topology.store.map { try HistoryStore(path: $0.path, retention: $0.retention) }
+        // A run carries on from the rule states its store kept: a restart neither fires an alert
+        // again nor forgets one.
+        let snapshot = try topology.store?.resumesRules == true ? history?.ruleSnapshot() : nil
+        processor = try DriftProcessor(
+            settings: topology.processorSettings, symbols: symbols, baselines: baselines,
+            restoring: snapshot ?? RuleSnapshot())
         event = Event(segmentDimensions: topology.segmentDimensions.count)
         // The names the processor interns itself, interned before any record, so that symbol ids
         // depend only on the order in which the records are decoded, on one thread or two.
@@ -75,9 +81,7 @@ final class PipelineRun {
         }
         _ = symbols.intern("_unknown")
         self.baselines = baselines
-        let store = try topology.store.map {
-            StoreWriter(store: try HistoryStore(path: $0.path, retention: $0.retention))
-        }
+        let store = history.map { StoreWriter(store: $0) }
         outputs = try Outputs(topology.sinks, store: store) { target in
             switch target {
             case .stdout: return FileSink(RecordWriter())

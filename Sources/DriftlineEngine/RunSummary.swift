@@ -38,6 +38,7 @@ public struct RunSummary: Sendable {
             inferences never labelled \(processor.unlabelled + processor.evictedUnlabelled)
             out: \(results) window results, \(alerts) alerts, \(triggers) retrain triggers\
             \(processor.windowsUnjudgedFewLabels > 0 ? "\naccuracy windows not judged (fewer labels than min_labels): \(processor.windowsUnjudgedFewLabels)" : "")\
+            \(processor.triggersInCooldown > 0 ? "\nretraining triggers held back by the cooldown: \(processor.triggersInCooldown)" : "")\
             \(processor.keysForgotten > 0 ? "\nkeys forgotten after their idle time: \(processor.keysForgotten)" : "")\
             \(processor.keyLimited > 0 ? "\nevents of new keys past the key limit (dead-lettered): \(processor.keyLimited)" : "")\
             \(processor.unmeasuredFeatureValues > 0 ? "\nfeature values past the feature limit (not measured): \(processor.unmeasuredFeatureValues)" : "")\

@@ -13,6 +13,9 @@ extension Topology {
         if let forgetKeysAfterMs { settings.forgetKeysAfter = forgetKeysAfterMs }
         // Tumbling windows roll up into the store's hours and days; hopping ones count events twice.
         settings.keepsWindowCounts = store != nil && windows.hop == windows.size
+        // The store keeps the rules' states, from which a restarted engine carries on.
+        settings.reportsRuleStates = store != nil
+        settings.retrainCooldown = retrainCooldownMs
         return settings
     }
 }

@@ -116,7 +116,7 @@ public final class HistoryStore: Sendable {
         return newest.map { $0 - keep }
     }
 
-    private static func insert(_ batch: StoreBatch, into db: Database) throws {
+    static func insert(_ batch: StoreBatch, into db: Database) throws {
         if !batch.results.isEmpty {
             let window = try db.cachedStatement(
                 sql: """
@@ -204,6 +204,7 @@ public final class HistoryStore: Sendable {
                 ])
             }
         }
+        try insertRuleStates(batch, into: db)
         if !batch.baselines.isEmpty {
             let statement = try db.cachedStatement(
                 sql: """
@@ -311,7 +312,7 @@ public final class HistoryStore: Sendable {
                 var counts: [String: Int] = [:]
                 for table in [
                     "window_results", "window_psi", "window_counts", "window_rollups", "rollup_psi", "alerts",
-                    "retrain_triggers", "baselines",
+                    "retrain_triggers", "baselines", "rule_state",
                 ] {
                     counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
                 }
@@ -322,7 +323,7 @@ public final class HistoryStore: Sendable {
         }
     }
 
-    private static func text(_ value: DatabaseValue) -> String? {
+    static func text(_ value: DatabaseValue) -> String? {
         switch value.storage {
         case .null: return nil
         case .int64(let number): return String(number)

@@ -129,6 +129,33 @@ enum Schema {
                     CREATE INDEX rollup_psi_by_start ON rollup_psi (resolution, window_start);
                     """)
         }
+        migrator.registerMigration("v4: rule state") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE rule_state (
+                        alert_id TEXT NOT NULL PRIMARY KEY,
+                        rule TEXT NOT NULL,
+                        model TEXT NOT NULL,
+                        version TEXT NOT NULL,
+                        segment TEXT NOT NULL,
+                        feature TEXT,
+                        severity TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        streak INTEGER NOT NULL,
+                        value REAL NOT NULL,
+                        threshold REAL NOT NULL,
+                        since INTEGER,
+                        last_window_end INTEGER NOT NULL,
+                        notified INTEGER,
+                        trailing TEXT NOT NULL,
+                        evidence TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE engine_state (
+                        name TEXT NOT NULL PRIMARY KEY,
+                        value INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

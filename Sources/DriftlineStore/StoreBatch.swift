@@ -31,12 +31,19 @@ public struct StoreBatch: Sendable {
     public var triggers: [Entry<RetrainTrigger>] = []
     /// Baselines in use, seen at a processing time.
     public var baselines: [BaselineUse] = []
+    /// Rule states changed, oldest first: kept while worth keeping, removed when not.
+    public var ruleStates: [RuleState] = []
+    /// How far rules have judged.
+    public var judgedThrough: JudgedThrough?
 
     /// An empty batch.
     public init() {}
 
     /// Whether the batch holds nothing to write.
-    public var isEmpty: Bool { results.isEmpty && alerts.isEmpty && triggers.isEmpty && baselines.isEmpty }
+    public var isEmpty: Bool {
+        results.isEmpty && alerts.isEmpty && triggers.isEmpty && baselines.isEmpty && ruleStates.isEmpty
+            && judgedThrough == nil
+    }
 
     /// Appends every entry of `other`.
     public mutating func append(contentsOf other: StoreBatch) {
@@ -44,6 +51,8 @@ public struct StoreBatch: Sendable {
         alerts += other.alerts
         triggers += other.triggers
         baselines += other.baselines
+        ruleStates += other.ruleStates
+        if let through = other.judgedThrough { judgedThrough = judgedThrough?.merged(with: through) ?? through }
     }
 }
 

@@ -1,4 +1,5 @@
 import DriftlineCore
+import Foundation
 
 extension StoreRows {
     /// The columns that hold times (epoch milliseconds in the store).
@@ -26,6 +27,17 @@ extension StoreRows {
         var out = columns.map(Self.csvField).joined(separator: ",") + "\n"
         for row in rows { out += row.values.map { Self.csvField($0 ?? "") }.joined(separator: ",") + "\n" }
         return out
+    }
+
+    /// The rows as a text table: a header of the column names, then one line per row (`NULL` as
+    /// `-`), columns padded to their widest cell.
+    public func table() -> String {
+        let cells = [columns] + rows.map { $0.values.map { $0 ?? "-" } }
+        let widths = columns.indices.map { column in cells.map { $0[column].count }.max() ?? 0 }
+        return cells.map { line in
+            zip(line, widths).map { $0.0.padding(toLength: $0.1, withPad: " ", startingAt: 0) }
+                .joined(separator: "  ") + "\n"
+        }.joined()
     }
 
     /// A CSV field: quoted (with doubled quotes) when it holds a comma, a quote or a line break.

@@ -16,3 +16,10 @@ public struct StoreRows: Sendable, Equatable {
     /// Where the next page starts, when the query had a `limit` and more rows follow; `nil` otherwise.
     public var next: StoreQuery.Position?
 }
+
+extension StoreRows {
+    /// Rows of `values` under `columns`, without records: a table made for display.
+    public init(columns: [String], values: [[String?]]) {
+        self.init(columns: columns, rows: values.map { Row(values: $0, record: "") })
+    }
+}

@@ -92,13 +92,7 @@ struct QueryOptions: ParsableArguments {
         case .csv:
             out += selected.csv()
         case .table:
-            let cells = [selected.columns] + selected.rows.map { $0.values.map { $0 ?? "-" } }
-            let widths = selected.columns.indices.map { column in cells.map { $0[column].count }.max() ?? 0 }
-            for line in cells {
-                out +=
-                    zip(line, widths).map { $0.0.padding(toLength: $0.1, withPad: " ", startingAt: 0) }
-                    .joined(separator: "  ") + "\n"
-            }
+            out += selected.table()
         }
         FileHandle.standardOutput.write(Data(out.utf8))
     }

@@ -141,11 +141,43 @@ extension RetrainTrigger: Encodable {
             try r.encode(reason.segment, forKey: DynamicKey("segment"))
             try r.encode(reason.value, forKey: DynamicKey("value"))
             try r.encode(reason.threshold, forKey: DynamicKey("threshold"))
+            var evidence = r.nestedUnkeyedContainer(forKey: DynamicKey("windows"))
+            for window in reason.windows {
+                var w = evidence.nestedContainer(keyedBy: DynamicKey.self)
+                try w.encode(Timestamp.format(window.start), forKey: DynamicKey("start"))
+                try w.encode(Timestamp.format(window.end), forKey: DynamicKey("end"))
+                try w.encode(window.value, forKey: DynamicKey("value"))
+            }
         }
         var windows = c.nestedUnkeyedContainer(forKey: DynamicKey("windows"))
         var window = windows.nestedContainer(keyedBy: DynamicKey.self)
         try window.encode(Timestamp.format(windowStart), forKey: DynamicKey("start"))
         try window.encode(Timestamp.format(windowEnd), forKey: DynamicKey("end"))
+        var baseline = c.nestedContainer(keyedBy: DynamicKey.self, forKey: DynamicKey("baseline"))
+        try baseline.encode(version, forKey: DynamicKey("version"))
+        try baseline.encodeOrNull(task?.rawValue, "task")
+        try baseline.encodeOrNull(offlineAccuracy, "offline_accuracy")
         try c.encode(Timestamp.format(at), forKey: DynamicKey("at"))
+    }
+}
+
+extension RuleState: Encodable {
+    /// Where an alert stands (`driftline alerts --format json`): `type` is `alert_state`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: DynamicKey.self)
+        try c.encode("alert_state", forKey: DynamicKey("type"))
+        try c.encode(alertID, forKey: DynamicKey("alert_id"))
+        try c.encode(status.rawValue, forKey: DynamicKey("status"))
+        try c.encode(severity, forKey: DynamicKey("severity"))
+        try c.encode(rule, forKey: DynamicKey("rule"))
+        try c.encode(model, forKey: DynamicKey("model"))
+        try c.encode(version, forKey: DynamicKey("version"))
+        try c.encode(segment, forKey: DynamicKey("segment"))
+        if let feature { try c.encode(feature, forKey: DynamicKey("feature")) }
+        try c.encode(streak, forKey: DynamicKey("streak"))
+        try c.encode(value, forKey: DynamicKey("value"))
+        try c.encode(threshold, forKey: DynamicKey("threshold"))
+        try c.encodeOrNull(since.map(Timestamp.format), "since")
+        try c.encode(Timestamp.format(lastWindowEnd), forKey: DynamicKey("last_window_end"))
     }
 }

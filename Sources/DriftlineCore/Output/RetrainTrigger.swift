@@ -9,9 +9,12 @@ public struct RetrainTrigger: Equatable, Sendable {
         public var threshold: Double
         /// The key's segment in `alert_id` form.
         public var segment: String
+        /// The evidence: the windows of the streak that fired, with the value judged in each.
+        public var windows: [RuleState.Window]
 
         public init(
-            rule: String, metric: RuleMetric, feature: String?, value: Double, threshold: Double, segment: String
+            rule: String, metric: RuleMetric, feature: String?, value: Double, threshold: Double, segment: String,
+            windows: [RuleState.Window] = []
         ) {
             self.rule = rule
             self.metric = metric
@@ -19,6 +22,7 @@ public struct RetrainTrigger: Equatable, Sendable {
             self.value = value
             self.threshold = threshold
             self.segment = segment
+            self.windows = windows
         }
     }
 
@@ -30,10 +34,14 @@ public struct RetrainTrigger: Equatable, Sendable {
     public var windowStart: Int64
     public var windowEnd: Int64
     public var at: Int64
+    /// The task of the baseline the windows were judged against (`nil`: no baseline).
+    public var task: ModelTask?
+    /// The baseline's offline test accuracy (classifiers).
+    public var offlineAccuracy: Double?
 
     public init(
         triggerID: String, model: String, version: String, reasons: [Reason], windowStart: Int64, windowEnd: Int64,
-        at: Int64
+        at: Int64, task: ModelTask? = nil, offlineAccuracy: Double? = nil
     ) {
         self.triggerID = triggerID
         self.model = model
@@ -42,5 +50,7 @@ public struct RetrainTrigger: Equatable, Sendable {
         self.windowStart = windowStart
         self.windowEnd = windowEnd
         self.at = at
+        self.task = task
+        self.offlineAccuracy = offlineAccuracy
     }
 }

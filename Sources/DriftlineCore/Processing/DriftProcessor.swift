@@ -35,6 +35,10 @@ public final class DriftProcessor {
     private var idleKeys: [(key: KeyState, since: Int64)] = []
     private var idleKeysHead = 0
     private var lastRevisionTick = Int64.min
+    /// Per `model/version`, the window end of its latest retraining trigger (for the cooldown).
+    private var lastTriggers: [String: Int64]
+    /// How far rules had judged at the last `drain`.
+    private var reportedThrough: JudgedThrough
 
     // Per-event scratch, reused so the hot path does not allocate.
     /// The slots and bins of one inference's features, `scratchCapacity` of each (a feature adds at
@@ -71,8 +75,12 @@ public final class DriftProcessor {
         var version: UInt32
     }
 
-    /// A processor for `settings`; `baselines` are matched to events by (model, version).
-    public init(settings: ProcessorSettings, symbols: SymbolTable, baselines: [Baseline]) throws(ProcessorError) {
+    /// A processor for `settings`; `baselines` are matched to events by (model, version). Its rules
+    /// carry on from `snapshot` (a history store's, when the engine restarts).
+    public init(
+        settings: ProcessorSettings, symbols: SymbolTable, baselines: [Baseline],
+        restoring snapshot: RuleSnapshot = RuleSnapshot()
+    ) throws(ProcessorError) {
         self.settings = settings
         self.symbols = symbols
         var dimensionSets: [[Int]] = []
@@ -112,7 +120,9 @@ public final class DriftProcessor {
         watermarks = Watermarks(
             outOfOrderness: settings.outOfOrderness, idleTimeout: settings.idleTimeout,
             advancesWhenIdle: settings.advancesWhenIdle)
-        rules = RuleEngine(rules: settings.rules)
+        rules = RuleEngine(rules: settings.rules, restoring: snapshot, reportsStates: settings.reportsRuleStates)
+        lastTriggers = snapshot.lastTriggers
+        reportedThrough = snapshot.judgedThrough
         scratchKeys = Array(repeating: -1, count: settings.keySets.count)
     }
 
@@ -251,6 +261,13 @@ public final class DriftProcessor {
     /// Takes the results, alerts and triggers produced since the last call.
     public func drain() -> ProcessorOutput {
         defer { output = ProcessorOutput() }
+        if settings.reportsRuleStates {
+            output.ruleStates = rules.takeChanges()
+            if rules.judgedThrough != reportedThrough {
+                reportedThrough = rules.judgedThrough
+                output.judgedThrough = reportedThrough
+            }
+        }
         return output
     }
 
@@ -699,12 +716,20 @@ public final class DriftProcessor {
         for group in triggerGroups where !group.reasons.isEmpty {
             let model = symbols[group.profile.model]
             let version = symbols[group.profile.version]
-            var id = "\(model)/\(version)/\(Timestamp.format(group.end))"
+            let modelVersion = "\(model)/\(version)"
+            if settings.retrainCooldown > 0, let last = lastTriggers[modelVersion], group.end - last < settings.retrainCooldown {
+                counters.triggersInCooldown += 1
+                continue
+            }
+            lastTriggers[modelVersion] = max(lastTriggers[modelVersion] ?? .min, group.end)
+            var id = "\(modelVersion)/\(Timestamp.format(group.end))"
             if group.labelHorizonOnly && settings.labelWait > 0 { id += "/labelled" }
+            let baseline = group.profile.baseline
             output.triggers.append(
                 RetrainTrigger(
                     triggerID: id, model: model, version: version, reasons: group.reasons, windowStart: group.start,
-                    windowEnd: group.end, at: now))
+                    windowEnd: group.end, at: now, task: baseline?.task,
+                    offlineAccuracy: baseline?.offline?.accuracy))
         }
     }
 

@@ -48,6 +48,12 @@ public struct ProcessorSettings: Sendable {
     /// Whether `ProcessorOutput.counts` carries the counts of each window result emitted (for a
     /// history store's rollups); off, they are dropped once the result is computed.
     public var keepsWindowCounts = false
+    /// Whether `ProcessorOutput.ruleStates` reports every change of a rule's state (for a history
+    /// store, from which a restarted engine carries on).
+    public var reportsRuleStates = false
+    /// A model version that triggered retraining does not trigger again until this much event
+    /// time (milliseconds) has passed since the end of that trigger's window; 0: no cooldown.
+    public var retrainCooldown: Int64 = 0
 
     public init(
         window: WindowSpec, segmentDimensions: [String] = [], keySets: [[String]] = [[]],
@@ -133,6 +139,8 @@ public struct ProcessorCounters: Equatable, Sendable {
     /// Accuracy judgements skipped because a final window had labels, but fewer than the rule's
     /// `min_labels` (counted per rule and key).
     public var windowsUnjudgedFewLabels = 0
+    /// Retraining triggers not emitted because their model version was in its cooldown.
+    public var triggersInCooldown = 0
 
     public init() {}
 }
@@ -146,10 +154,17 @@ public struct ProcessorOutput: Sendable {
     public var triggers: [RetrainTrigger] = []
     /// Records held back (time jumps) and then refused: the caller dead-letters them.
     public var refused: [RefusedRecord] = []
+    /// Rule states changed, oldest first, when the settings report them.
+    public var ruleStates: [RuleState] = []
+    /// How far rules have judged, when the settings report rule states and it moved.
+    public var judgedThrough: JudgedThrough?
 
     public init() {}
 
-    public var isEmpty: Bool { results.isEmpty && alerts.isEmpty && triggers.isEmpty && refused.isEmpty }
+    public var isEmpty: Bool {
+        results.isEmpty && alerts.isEmpty && triggers.isEmpty && refused.isEmpty && ruleStates.isEmpty
+            && judgedThrough == nil
+    }
 }
 
 /// A record a `DriftProcessor` held back and then refused, with what the caller needs to dead-letter it.

@@ -4,7 +4,12 @@
 /// beyond its threshold and resolves at the first judged window back within its resolve threshold.
 /// Windows with fewer samples than a rule's `minSamples` are not judged and do not break a streak.
 /// Rules on labels (`accuracy.*`, `labelled`) judge only final windows (label horizon passed);
-/// every other rule judges a window when it first closes.
+/// every other rule judges a window when it first closes. A firing alert with a repeat interval
+/// is notified again (a `firing` record for the window) once that much event time has passed.
+///
+/// Started from a `RuleSnapshot`, the engine carries on from the states of an earlier run and does
+/// not judge again the windows that run judged; with `reportsStates` it reports every change of a
+/// state worth keeping in `changes`, for a store to save.
 ///
 /// Entries sharing a name are one rule: for each key, the entry whose scope matches it with the
 /// most constraints judges (the first in file order among equals), so one condition never raises
@@ -28,6 +33,26 @@ public struct RuleEngine: Sendable {
         var firing = false
         /// The raw values of the last judged windows, for `dropVsTrailing`.
         var trailing: [Double] = []
+        /// The latest windows of the current streak, at most the rule's `sustain`.
+        var evidence: [RuleState.Window] = []
+        /// Start of the first window of the streak that made the alert pending or firing.
+        var since: Int64?
+        /// End of the window of the latest firing notification.
+        var notified: Int64?
+
+        init() {}
+
+        init(_ restored: RuleState) {
+            streak = restored.streak
+            firing = restored.status == .firing
+            trailing = restored.trailing
+            evidence = restored.evidence
+            since = restored.since
+            notified = restored.notified
+        }
+
+        var status: RuleState.Status { firing ? .firing : streak > 0 ? .pending : .inactive }
+        var isIdle: Bool { streak == 0 && !firing && trailing.isEmpty }
     }
 
     public let rules: [RuleSpec]
@@ -39,9 +64,24 @@ public struct RuleEngine: Sendable {
     private var selections: [Int: [Int?]] = [:]
     /// Accuracy judgements skipped because a final window had labels, but fewer than the rule's `minSamples`.
     public private(set) var unjudgedFewLabels = 0
+    /// States of an earlier run not yet taken up, by alert id.
+    private var restored: [String: RuleState]
+    /// How far the earlier run judged: windows up to there are not judged again.
+    private let restoredThrough: JudgedThrough
+    /// How far this engine has judged, the earlier run included.
+    public private(set) var judgedThrough: JudgedThrough
+    private let reportsStates: Bool
+    /// The states changed since `takeChanges`, when `reportsStates`.
+    private var changes: [RuleState] = []
 
-    public init(rules: [RuleSpec]) {
+    /// An engine judging `rules`, carrying on from `snapshot`; `reportsStates` collects every change
+    /// of state for `takeChanges`.
+    public init(rules: [RuleSpec], restoring snapshot: RuleSnapshot = RuleSnapshot(), reportsStates: Bool = false) {
         self.rules = rules
+        restored = Dictionary(snapshot.states.map { ($0.alertID, $0) }, uniquingKeysWith: { $1 })
+        restoredThrough = snapshot.judgedThrough
+        judgedThrough = snapshot.judgedThrough
+        self.reportsStates = reportsStates
         var groups: [[Int]] = []
         var groupOfName: [String: Int] = [:]
         for (index, rule) in rules.enumerated() {
@@ -61,6 +101,14 @@ public struct RuleEngine: Sendable {
         _ result: WindowResult, keyID: Int, phase: Phase, featureSamples: [String: Int], now: Int64,
         alerts: inout [Alert], reasons: inout [RetrainTrigger.Reason]
     ) {
+        switch phase {
+        case .close:
+            guard result.end > restoredThrough.closed else { return }
+            judgedThrough.closed = max(judgedThrough.closed, result.end)
+        case .labelHorizon:
+            guard result.end > restoredThrough.labelled else { return }
+            judgedThrough.labelled = max(judgedThrough.labelled, result.end)
+        }
         let selection = selection(for: keyID, result: result)
         for (group, selected) in selection.enumerated() {
             guard let selected else { continue }
@@ -74,42 +122,93 @@ public struct RuleEngine: Sendable {
                     continue
                 }
                 let stateKey = StateKey(group: group, feature: feature)
-                var state = states[keyID]?[stateKey] ?? State()
+                var alertID: String?
+                var state: State
+                if let existing = states[keyID]?[stateKey] {
+                    state = existing
+                } else if !restored.isEmpty {
+                    let id = Self.alertID(rule: rule.name, result: result, feature: feature)
+                    alertID = id
+                    state = restored.removeValue(forKey: id).map(State.init) ?? State()
+                } else {
+                    state = State()
+                }
+                let wasIdle = state.isIdle
                 let judged = Self.judgedValue(of: rule, raw: raw, result: result, trailing: &state.trailing)
                 guard let value = judged else {
                     states[keyID, default: [:]][stateKey] = state
                     continue
                 }
-                var transition: Alert.State?
-                if rule.op.holds(value, rule.threshold) {
-                    state.streak += 1
-                    if !state.firing && state.streak >= rule.sustain {
-                        state.firing = true
-                        transition = .firing
-                    }
-                } else {
-                    state.streak = 0
-                    if state.firing && !rule.op.holds(value, rule.resolveThreshold) {
-                        state.firing = false
-                        transition = .resolved
-                    }
+                let window = RuleState.Window(start: result.start, end: result.end, value: value)
+                var transition = Self.step(&state, rule: rule, window: window)
+                // A repeat notification of a firing alert: a record again, never a second trigger.
+                var isRepeat = false
+                if transition == nil, state.firing, let every = rule.repeatInterval, let notified = state.notified,
+                    result.end - notified >= every
+                {
+                    transition = .firing
+                    isRepeat = true
+                    state.notified = result.end
                 }
                 states[keyID, default: [:]][stateKey] = state
+                if reportsStates && !(wasIdle && state.isIdle) {
+                    let id = alertID ?? Self.alertID(rule: rule.name, result: result, feature: feature)
+                    alertID = id
+                    changes.append(
+                        RuleState(
+                            alertID: id, rule: rule.name, model: result.model, version: result.version,
+                            segment: result.segmentID, feature: feature, severity: rule.severity, status: state.status,
+                            streak: state.streak, value: value, threshold: rule.threshold, since: state.since,
+                            lastWindowEnd: result.end, notified: state.notified, trailing: state.trailing,
+                            evidence: state.evidence))
+                }
                 guard let transition else { continue }
                 alerts.append(
                     Alert(
-                        alertID: Self.alertID(rule: rule.name, result: result, feature: feature), state: transition,
-                        severity: rule.severity, rule: rule.name, model: result.model, version: result.version,
-                        segment: result.segment, metric: rule.alertMetric, feature: feature, value: value,
-                        threshold: rule.threshold, windowStart: result.start, windowEnd: result.end, at: now))
-                if transition == .firing && rule.retrain {
+                        alertID: alertID ?? Self.alertID(rule: rule.name, result: result, feature: feature),
+                        state: transition, severity: rule.severity, rule: rule.name, model: result.model,
+                        version: result.version, segment: result.segment, metric: rule.alertMetric, feature: feature,
+                        value: value, threshold: rule.threshold, windowStart: result.start, windowEnd: result.end,
+                        at: now))
+                if transition == .firing && rule.retrain && !isRepeat {
                     reasons.append(
                         RetrainTrigger.Reason(
                             rule: rule.name, metric: rule.alertMetric, feature: feature, value: value,
-                            threshold: rule.threshold, segment: result.segmentID))
+                            threshold: rule.threshold, segment: result.segmentID, windows: state.evidence))
                 }
             }
         }
+    }
+
+    /// Moves `state` by one judged window: returns `.firing` when the streak reaches the rule's
+    /// `sustain`, `.resolved` when a firing alert's value is back within the resolve threshold.
+    private static func step(_ state: inout State, rule: RuleSpec, window: RuleState.Window) -> Alert.State? {
+        if rule.op.holds(window.value, rule.threshold) {
+            state.streak += 1
+            if state.streak == 1 && !state.firing { state.since = window.start }
+            state.evidence.append(window)
+            if state.evidence.count > rule.sustain { state.evidence.removeFirst(state.evidence.count - rule.sustain) }
+            guard !state.firing && state.streak >= rule.sustain else { return nil }
+            state.firing = true
+            state.notified = window.end
+            return .firing
+        }
+        state.streak = 0
+        state.evidence.removeAll()
+        if state.firing && !rule.op.holds(window.value, rule.resolveThreshold) {
+            state.firing = false
+            state.since = nil
+            state.notified = nil
+            return .resolved
+        }
+        if !state.firing { state.since = nil }
+        return nil
+    }
+
+    /// The states changed since the last call (oldest first), when the engine reports states.
+    public mutating func takeChanges() -> [RuleState] {
+        defer { changes.removeAll(keepingCapacity: true) }
+        return changes
     }
 
     /// Whether some rule is firing for key `keyID` (its resolution is still to come).

@@ -26,6 +26,9 @@ public struct RuleSpec: Equatable, Sendable {
     /// When set (accuracy selectors only), the rule judges the one-sided Wilson bound of online
     /// accuracy at this confidence that is least likely to breach, instead of the point value.
     public var confidence: Double?
+    /// When set, a firing alert is notified again (another `firing` record, for the window judged)
+    /// once this much event time (milliseconds) has passed since its last notification.
+    public var repeatInterval: Int64?
 
     /// The labels an accuracy window needs to be judged unless a rule says otherwise.
     public static let defaultMinLabels = 200
@@ -33,7 +36,8 @@ public struct RuleSpec: Equatable, Sendable {
     public init(
         name: String, metric: MetricSelector, op: RuleComparison = .greater, threshold: Double,
         resolveThreshold: Double? = nil, sustain: Int = 1, minSamples: Int? = nil, severity: String = "warning",
-        retrain: Bool = false, scope: RuleScope = .all, dropVsTrailing: Int? = nil, confidence: Double? = nil
+        retrain: Bool = false, scope: RuleScope = .all, dropVsTrailing: Int? = nil, confidence: Double? = nil,
+        repeatInterval: Int64? = nil
     ) {
         self.name = name
         self.metric = metric
@@ -47,6 +51,7 @@ public struct RuleSpec: Equatable, Sendable {
         self.scope = scope
         self.dropVsTrailing = dropVsTrailing
         self.confidence = confidence
+        self.repeatInterval = repeatInterval
     }
 
     /// The `metric` its alerts name: the selector's family, `throughput.drop` for a drop rule.

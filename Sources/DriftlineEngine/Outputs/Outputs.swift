@@ -62,6 +62,8 @@ final class Outputs {
             if store != nil { batch.triggers.append(StoreBatch.Entry(trigger, record: record)) }
         }
         if store != nil && !batch.results.isEmpty { batch.baselines = seen(in: output.results) }
+        batch.ruleStates = output.ruleStates
+        batch.judgedThrough = output.judgedThrough
         // Waits while the store's queue is full: a slow disk slows the engine, never loses records.
         try store?.write(batch)
         counts.results += output.results.count

@@ -153,11 +153,16 @@ public struct Topology: Equatable, Sendable {
         public var path: String
         /// How long it keeps raw windows and hourly and daily rollups.
         public var retention: Retention
+        /// Whether the rules start from the states the store kept (an engine's restart), instead of
+        /// afresh (a replay, which recomputes everything from its input).
+        public var resumesRules: Bool
 
-        /// A store at `path` keeping windows for `retention`.
-        public init(path: String, retention: Retention = Retention()) {
+        /// A store at `path` keeping windows for `retention`; `resumesRules` when a run carries on
+        /// from the rule states it holds.
+        public init(path: String, retention: Retention = Retention(), resumesRules: Bool = false) {
             self.path = path
             self.retention = retention
+            self.resumesRules = resumesRules
         }
     }
 
@@ -190,13 +195,17 @@ public struct Topology: Equatable, Sendable {
     public var rules: [RuleSpec]
     /// The history store every window result, alert and trigger is also written to; `nil`: none.
     public var store: StoreSpec?
+    /// A model version that triggered retraining does not trigger again for this long in event
+    /// time (milliseconds, from the end of the trigger's window); 0: no cooldown.
+    public var retrainCooldownMs: Int64
 
     /// A topology with the given parts; defaults are those a file gets when it leaves a part out.
     public init(
         name: String, time: TimeSettings = TimeSettings(), windows: WindowSpec, keys: [[String]] = [[]],
         labels: LabelSettings = LabelSettings(), baselinePaths: [String] = [], latencyBudgetMs: Double = 100,
         sources: [SourceSpec], sinks: SinkSpecs, rules: [RuleSpec] = RuleSpec.defaults, reviseEveryMs: Int64? = nil,
-        forgetKeysAfterMs: Int64? = nil, limits: LimitSettings = LimitSettings(), store: StoreSpec? = nil
+        forgetKeysAfterMs: Int64? = nil, limits: LimitSettings = LimitSettings(), store: StoreSpec? = nil,
+        retrainCooldownMs: Int64 = 0
     ) {
         self.name = name
         self.time = time
@@ -212,6 +221,7 @@ public struct Topology: Equatable, Sendable {
         self.forgetKeysAfterMs = forgetKeysAfterMs
         self.limits = limits
         self.store = store
+        self.retrainCooldownMs = retrainCooldownMs
     }
 
     /// Every dimension named in `keys`, once each, sorted by name: the value of

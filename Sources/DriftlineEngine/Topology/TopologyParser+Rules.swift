@@ -5,7 +5,7 @@ extension TopologyParser {
     /// The keys of one `rules` entry. `direction` and `sustain` are the older names of `op` and `for`.
     private static let ruleKeys = [
         "name", "metric", "op", "direction", "threshold", "resolve_threshold", "for", "sustain", "min_samples",
-        "min_labels", "confidence", "drop_vs_trailing", "severity", "retrain", "scope",
+        "min_labels", "confidence", "drop_vs_trailing", "severity", "retrain", "scope", "repeat_interval",
     ]
 
     /// How a rule's selectors are written, for messages.
@@ -28,6 +28,15 @@ extension TopologyParser {
             rule.resolveThreshold = latencyBudgetMs
             return rule
         }
+    }
+
+    /// The `retrain` section: `cooldown`, how long a model version that triggered retraining waits
+    /// (in event time) before it triggers again.
+    mutating func retrainCooldownMs(_ node: Node) -> Int64 {
+        guard let retrain = reader.fields(node, path: "retrain", allowed: ["cooldown"]),
+            let cooldown = retrain["cooldown"]
+        else { return 0 }
+        return reader.duration(cooldown, path: retrain.path("cooldown"), positive: false) ?? 0
     }
 
     /// An entry already read, to check the next ones of the same name against.
@@ -102,6 +111,9 @@ extension TopologyParser {
         let drop = fields["drop_vs_trailing"].flatMap {
             reader.int($0, path: fields.path("drop_vs_trailing"), minimum: 1)
         }
+        let repeatInterval = fields["repeat_interval"].flatMap {
+            reader.duration($0, path: fields.path("repeat_interval"), positive: true)
+        }
         let severity = fields["severity"].flatMap { reader.identifier($0, path: fields.path("severity")) }
         let retrain = fields["retrain"].flatMap { reader.bool($0, path: fields.path("retrain")) }
         let scope = fields["scope"].flatMap { self.scope($0, path: fields.path("scope"), dimensions: dimensions) }
@@ -133,6 +145,7 @@ extension TopologyParser {
         rule.scope = scope ?? .all
         rule.dropVsTrailing = drop ?? rule.dropVsTrailing
         rule.confidence = confidence ?? rule.confidence
+        rule.repeatInterval = repeatInterval ?? rule.repeatInterval
 
         var consistent = true
         func inconsistent(_ key: String, _ message: String) {

@@ -17,7 +17,7 @@ struct TopologyParser {
     /// What the tree's root is wired to: the schema's top-level keys.
     private static let topLevelKeys = [
         "name", "time", "windows", "keys", "labels", "limits", "baselines", "latency", "connections", "sources",
-        "sinks", "rules", "store",
+        "sinks", "rules", "store", "retrain",
     ]
 
     /// The topology `root` describes, or `nil` when a required part is missing or broken.
@@ -44,12 +44,13 @@ struct TopologyParser {
                 self.rules($0, latencyBudgetMs: latencyBudgetMs, dimensions: Set(keys.joined()).sorted())
             }
             ?? Self.defaultRules(latencyBudgetMs: latencyBudgetMs)
+        let retrainCooldown = top["retrain"].map { retrainCooldownMs($0) } ?? 0
         guard let name, let windowing, let sources, let sinks else { return nil }
         return Topology(
             name: name, time: time, windows: windowing.spec, keys: keys, labels: labels,
             baselinePaths: baselinePaths, latencyBudgetMs: latencyBudgetMs, sources: sources, sinks: sinks,
             rules: rules, reviseEveryMs: windowing.reviseEvery, forgetKeysAfterMs: windowing.forgetKeysAfter,
-            limits: limits, store: store)
+            limits: limits, store: store, retrainCooldownMs: retrainCooldown)
     }
 
     // MARK: - Sections
@@ -222,7 +223,7 @@ struct TopologyParser {
                 }
             }
         }
-        return Topology.StoreSpec(path: reader.absolutePath(path), retention: retention)
+        return Topology.StoreSpec(path: reader.absolutePath(path), retention: retention, resumesRules: true)
     }
 
     private mutating func sinkSpecs(_ node: Node) -> Topology.SinkSpecs? {

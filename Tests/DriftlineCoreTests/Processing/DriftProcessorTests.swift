@@ -194,6 +194,33 @@ import Testing
         #expect(trigger.triggerID == "m/1/1970-01-01T00:03:00.000Z")
     }
 
+    /// A latency rule marked `retrain` that fires in windows 0, 2, 4 and 6 (each resolved by the
+    /// next window): with a 3-minute cooldown only the triggers of windows 0 (ending at minute 1)
+    /// and 4 (minute 5, four minutes later) go out; 2 and 6 come two minutes after one.
+    @Test func aRetrainCooldownHoldsBackTriggersOfTheSameModelVersion() throws {
+        var settings = Self.settings(rules: [
+            RuleSpec(name: "slow", metric: .latency(.p99), threshold: 100, retrain: true)
+        ])
+        settings.retrainCooldown = 3 * Self.minute
+        let h = try H(settings)
+        for window in 0..<8 {
+            for i in 0..<10 {
+                try h.feed(
+                    H.inference(
+                        ts: Int64(window) * Self.minute + Int64(i) * 1_000, x: 1, latency: window % 2 == 0 ? 150 : 20))
+            }
+        }
+        h.finish()
+        #expect(h.alerts.filter { $0.state == .firing }.map { $0.windowStart / Self.minute } == [0, 2, 4, 6])
+        #expect(h.triggers.map { $0.windowStart / Self.minute } == [0, 4])
+        #expect(h.processor.counters.triggersInCooldown == 2)
+        // The evidence: the window that fired with its p99, and the baseline judged against.
+        let trigger = try #require(h.triggers.first)
+        #expect(trigger.reasons[0].windows.map(\.start) == [0])
+        #expect(abs(trigger.reasons[0].windows[0].value - 150) < 1)
+        #expect(trigger.offlineAccuracy == 0.9)
+    }
+
     @Test func accuracyRuleWaitsForLabelHorizon() throws {
         let h = try H(Self.settings(labelWait: 2 * Self.minute))
         for window in 0..<3 {

@@ -7,8 +7,8 @@ struct RuleBench {
     private(set) var reasons: [RetrainTrigger.Reason] = []
     static let minute: Int64 = 60_000
 
-    init(_ rules: [RuleSpec]) {
-        engine = RuleEngine(rules: rules)
+    init(_ rules: [RuleSpec], restoring snapshot: RuleSnapshot = RuleSnapshot(), reportsStates: Bool = false) {
+        engine = RuleEngine(rules: rules, restoring: snapshot, reportsStates: reportsStates)
     }
 
     /// Judges `result` as key `keyID` in the phase its rules need (close, then the label horizon).
