@@ -129,7 +129,7 @@ enum Schema {
                     CREATE INDEX rollup_psi_by_start ON rollup_psi (resolution, window_start);
                     """)
         }
-        migrator.registerMigration("v4: rule state") { db in
+        migrator.registerMigration("v3: rule state") { db in
             try db.execute(
                 sql: """
                     CREATE TABLE rule_state (

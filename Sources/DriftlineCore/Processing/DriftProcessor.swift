@@ -717,7 +717,9 @@ public final class DriftProcessor {
             let model = symbols[group.profile.model]
             let version = symbols[group.profile.version]
             let modelVersion = "\(model)/\(version)"
-            if settings.retrainCooldown > 0, let last = lastTriggers[modelVersion], group.end - last < settings.retrainCooldown {
+            if settings.retrainCooldown > 0, let last = lastTriggers[modelVersion],
+                group.end - last < settings.retrainCooldown
+            {
                 counters.triggersInCooldown += 1
                 continue
             }

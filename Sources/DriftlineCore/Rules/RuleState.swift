@@ -109,7 +109,9 @@ public struct RuleSnapshot: Equatable, Sendable {
     /// Per `model/version`, the window end of its latest retraining trigger.
     public var lastTriggers: [String: Int64]
 
-    public init(states: [RuleState] = [], judgedThrough: JudgedThrough = JudgedThrough(), lastTriggers: [String: Int64] = [:]) {
+    public init(
+        states: [RuleState] = [], judgedThrough: JudgedThrough = JudgedThrough(), lastTriggers: [String: Int64] = [:]
+    ) {
         self.states = states
         self.judgedThrough = judgedThrough
         self.lastTriggers = lastTriggers

@@ -88,7 +88,8 @@ import Testing
             name: "psi_high", metric: .psi(.all), threshold: 0.25, retrain: true, repeatInterval: 3 * Self.minute)
         var bench = B([rule])
         for index in 0..<10 {
-            bench.judge(B.result(index, psi: [("current_a", index < 8 ? 0.4 : 0.1)]), featureSamples: ["current_a": 900])
+            bench.judge(
+                B.result(index, psi: [("current_a", index < 8 ? 0.4 : 0.1)]), featureSamples: ["current_a": 900])
         }
         // Fires at window 0 (notified at its end, minute 1); minute 4 and minute 7 are 3 minutes
         // on (windows 3 and 6); window 8 resolves.
