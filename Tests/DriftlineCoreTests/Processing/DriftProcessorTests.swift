@@ -221,6 +221,27 @@ import Testing
         #expect(trigger.offlineAccuracy == 0.9)
     }
 
+    /// Two `retrain` rules that fire in one window, for the whole model and for line L1: one
+    /// trigger for the model version and window, with the four reasons.
+    @Test func reasonsOfOneWindowAreCoalescedIntoOneTrigger() throws {
+        let h = try H(
+            Self.settings(
+                keySets: [[], ["line"]],
+                rules: [
+                    RuleSpec(name: "slow", metric: .latency(.p99), threshold: 100, retrain: true),
+                    RuleSpec(name: "very_slow", metric: .latency(.max), threshold: 120, retrain: true),
+                ]))
+        for i in 0..<10 { try h.feed(H.inference(ts: Int64(i) * 1_000, x: 1, latency: 150, line: "L1")) }
+        h.finish()
+        #expect(h.alerts.filter { $0.state == .firing }.count == 4)
+        #expect(h.triggers.count == 1)
+        let trigger = try #require(h.triggers.first)
+        #expect(trigger.triggerID == "m/1/1970-01-01T00:01:00.000Z")
+        #expect(
+            Set(trigger.reasons.map { "\($0.rule) \($0.segment)" })
+                == ["slow _all", "very_slow _all", "slow line=L1", "very_slow line=L1"])
+    }
+
     @Test func accuracyRuleWaitsForLabelHorizon() throws {
         let h = try H(Self.settings(labelWait: 2 * Self.minute))
         for window in 0..<3 {
