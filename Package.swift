@@ -170,7 +170,7 @@ let package = Package(
         .testTarget(
             name: "DriftlineIntegrationTests",
             dependencies: [
-                "DriftlineEngine", "DriftlineKafka", "DriftlineTestSupport",
+                "DriftlineEngine", "DriftlineKafka", "DriftlineStore", "DriftlineTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

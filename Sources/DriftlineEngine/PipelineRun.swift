@@ -58,6 +58,10 @@ final class PipelineRun {
     private let interning = InterningGate()
     private let observer: ((ProcessorOutput) -> Void)?
     private let baselines: [Baseline]
+    /// The store, which scheduled reports read.
+    private let history: HistoryStore?
+    /// Where scheduled reports go, and when the next one is due (processing time).
+    private var reports: (sink: any OutputSink, next: Int64?)?
 
     init(
         topology: Topology, baselines: [Baseline], decoding: Pipeline.Decoding,
@@ -82,16 +86,12 @@ final class PipelineRun {
         _ = symbols.intern("_unknown")
         self.baselines = baselines
         let store = history.map { StoreWriter(store: $0) }
-        outputs = try Outputs(topology.sinks, store: store) { target in
-            switch target {
-            case .stdout: return FileSink(RecordWriter())
-            case .file(let path): return FileSink(try RecordWriter(path: path))
-            case .kafka(let topic, let connection): return try KafkaSink(topic: topic, connection: connection)
-            case .mqtt(let topic, let connection, let statusPrefix):
-                return try MQTTOutputSink(topic: topic, connection: connection, statusPrefix: statusPrefix)
-            }
-        }
+        self.history = history
+        outputs = try Outputs(topology.sinks, store: store, make: Self.makeSink)
         let now = Pipeline.now()
+        if let schedule = topology.schedule, let target = topology.sinks.reports {
+            reports = (try Self.makeSink(target), schedule.cron.next(after: now))
+        }
         try outputs.recordBaselines(baselines, now: now)
         for (index, spec) in topology.sources.enumerated() {
             var mapping = spec.mapping
@@ -167,6 +167,7 @@ final class PipelineRun {
             let now = Pipeline.now()
             processor.tick(now: now)
             try emit(processor.drain())
+            try writeReportsIfDue(now: now)
             try outputs.flush()
             progress(summary)
             if !streams.isEmpty && now - lastCommit >= Pipeline.commitInterval {
@@ -190,6 +191,40 @@ final class PipelineRun {
         summary.triggers = outputs.counts.triggers
         summary.elapsedSeconds = Double(Pipeline.now() - start) / 1000
         return summary
+    }
+
+    /// Opens the sink `target` names.
+    private static func makeSink(_ target: Topology.SinkTarget) throws -> any OutputSink {
+        switch target {
+        case .stdout: return FileSink(RecordWriter())
+        case .file(let path): return FileSink(try RecordWriter(path: path))
+        case .kafka(let topic, let connection): return try KafkaSink(topic: topic, connection: connection)
+        case .mqtt(let topic, let connection, let statusPrefix):
+            return try MQTTOutputSink(topic: topic, connection: connection, statusPrefix: statusPrefix)
+        }
+    }
+
+    /// When a scheduled report is due at `now`: once the store holds everything emitted so far,
+    /// writes the report of each model version of the period ending now, and emits the
+    /// retraining triggers they ask for. Runs on the engine's thread (once a period; the reports
+    /// read the store, the windows of a month in a few seconds).
+    private func writeReportsIfDue(now: Int64) throws {
+        guard let schedule = topology.schedule, let history, let sink = reports?.sink, let next = reports?.next,
+            now >= next
+        else { return }
+        try outputs.sync()
+        var output = ProcessorOutput()
+        let encoder = ContractEncoder()
+        for (report, trigger) in try history.periodReports(
+            now: now, length: schedule.periodMs, targets: schedule.targets, criteria: schedule.criteria)
+        {
+            try sink.write(
+                try encoder.encode(report), key: "\(report.model)/\(report.version)/\(Timestamp.format(now))")
+            if let trigger { output.triggers.append(trigger) }
+        }
+        try sink.sync()
+        reports = (sink, schedule.cron.next(after: now))
+        try emit(output)
     }
 
     private func emit(_ output: ProcessorOutput) throws {

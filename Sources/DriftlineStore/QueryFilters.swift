@@ -186,7 +186,7 @@ public struct QueryFilters: Sendable, Equatable {
     }
 
     /// Epoch milliseconds of an RFC 3339 time or of a relative one (`-7d`, `-2h30m`) before `now`.
-    static func time(
+    public static func time(
         _ text: String, parameter: String, now: Int64, spelling: Spelling
     ) throws(QueryParameterError)
         -> Int64

@@ -7,7 +7,7 @@ struct Driftline: AsyncParsableCommand {
         abstract: "Streaming drift and health analytics for models in production.",
         subcommands: [
             DemoCommand.self, RunCommand.self, ReplayCommand.self, DevKafkaCommand.self, ValidateCommand.self,
-            BaselineCommand.self, QueryCommand.self, AlertsCommand.self, ServeCommand.self,
+            BaselineCommand.self, QueryCommand.self, AlertsCommand.self, ReportCommand.self, ServeCommand.self,
         ]
     )
 }

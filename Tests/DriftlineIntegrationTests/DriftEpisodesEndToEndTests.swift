@@ -1,9 +1,12 @@
+import DriftlineCore
+import DriftlineStore
 import Foundation
 import Testing
 
 /// Three drift episodes generated into one stream — a feature shift, an accuracy decay seen
 /// through delayed labels, a latency spike — replayed through the default rules: exactly the
-/// alerts and triggers the episode schedule implies, in order, with their evidence.
+/// alerts and triggers the episode schedule implies, in order, with their evidence; and the
+/// period report of the store counts exactly the windows and alert durations of the episodes.
 @Suite(.serialized) struct DriftEpisodesEndToEndTests {
     static let model = "weld-defect-cls/3.2.0"
 
@@ -52,7 +55,7 @@ import Testing
             "driftline",
             [
                 "replay", "--baseline", "b.json", "--window", "5m", "--label-wait", "10m", "--input", "events.ndjson",
-                "--results", "w.ndjson", "--alerts", "a.ndjson",
+                "--results", "w.ndjson", "--alerts", "a.ndjson", "--store", "s.db",
             ])
         let baseline = try Self.object(String(contentsOf: work.url("b.json"), encoding: .utf8))
         let classification = (baseline["offline"] as? [String: Any])?["classification"] as? [String: Any]
@@ -99,5 +102,49 @@ import Testing
             #expect(judged["task"] as? String == "classification")
             #expect(judged["offline_accuracy"] as? Double == offline)
         }
+        try checkReport(work)
+    }
+
+    /// The report of the whole stream: 22 five-minute windows; below target while each episode
+    /// lasts (gap: windows 50–65, PSI: 20–35, p99: 80–90); alerts as long as their episodes.
+    func checkReport(_ work: Workspace) throws {
+        let json = try work.run(
+            "driftline",
+            [
+                "report", "--store", "s.db", "--from", Self.time(0), "--to", Self.time(110), "--format", "json",
+            ])
+        let report = try Self.object(json)
+        #expect(report["windows"] as? Int == 22)
+        let below = report["below_target"] as! [String: Any]
+        #expect(below["psi"] as? Int == 4 && below["accuracy_gap_pp"] as? Int == 4)
+        #expect(below["latency_p99"] as? Int == 3 && below["any"] as? Int == 11 && below["share"] as? Double == 0.5)
+        #expect(report["triggers"] as? Int == 2)
+        let spans = (report["alerts"] as! [[String: Any]]).map {
+            "\($0["rule"]!) \(($0["fired"] as! [String: String])["start"]!) \($0["duration_s"]!)"
+        }
+        #expect(
+            spans
+                == Self.episodes.map { episode in
+                    let fires = episode.from + 5 * (episode.sustain - 1)
+                    return "\(episode.rule) \(Self.time(fires)) \((episode.until - fires) * 60)"
+                })
+
+        // Retraining criteria: a merged PSI above 0.15 (current_a's, diluted by the 90 quiet
+        // minutes) and half the windows below target ask for it; the merged gap does not reach 3.5.
+        let store = try HistoryStore(path: work.url("s.db").path, readOnly: true)
+        let end = try #require(Timestamp.parseRFC3339(Self.time(110)))
+        let reports = try store.periodReports(
+            now: end, length: 110 * 60_000, targets: PeriodReport.Targets(),
+            criteria: ReportCriteria(accuracyGapPP: 3.5, psi: 0.15, belowTargetShare: 0.4))
+        #expect(reports.count == 1)
+        let merged = try #require(reports.first?.report.metrics.right.result)
+        let currentA = try #require(merged.psi?.first { $0.feature == "current_a" }?.value)
+        #expect(currentA > 0.15 && currentA < 0.25)
+        #expect(try #require(merged.accuracy.gapPP) < 3.5)
+        let trigger = try #require(reports.first?.trigger)
+        #expect(trigger.triggerID == "weld-defect-cls/3.2.0/report/\(Self.time(110))")
+        #expect(trigger.reasons.map(\.metric.rawValue) == ["psi", "windows_below_target"])
+        #expect(trigger.reasons.map(\.value) == [currentA, 0.5])
+        #expect(trigger.reasons[0].windows.map(\.start) == [end - 110 * 60_000])
     }
 }

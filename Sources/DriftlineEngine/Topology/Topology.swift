@@ -137,6 +137,8 @@ public struct Topology: Equatable, Sendable {
         public var retrain: SinkTarget
         /// Records that could not be decoded or mapped, with their reason and raw bytes.
         public var deadLetter: SinkTarget
+        /// The scheduled period reports (`schedule`); `nil` when the topology has none.
+        public var reports: SinkTarget?
 
         /// Sinks sending retraining triggers to `retrain`, or with the alerts when it is `nil`.
         public init(results: SinkTarget, alerts: SinkTarget, retrain: SinkTarget? = nil, deadLetter: SinkTarget) {
@@ -144,6 +146,32 @@ public struct Topology: Equatable, Sendable {
             self.alerts = alerts
             self.retrain = retrain ?? alerts
             self.deadLetter = deadLetter
+        }
+    }
+
+    /// The periodic decay assessment: when it runs, the period it covers, what it judges against
+    /// and when it asks for retraining.
+    public struct ScheduleSpec: Equatable, Sendable {
+        /// When the report is written (UTC), as the topology wrote it and as read.
+        public var cronText: String
+        public var cron: CronSchedule
+        /// The report covers the windows starting in the last `periodMs` before it runs.
+        public var periodMs: Int64
+        /// The windows' targets: the thresholds of the rules `psi_high`, `accuracy_gap` and
+        /// `latency_p99_high` as the topology has them.
+        public var targets: PeriodReport.Targets
+        /// When a report emits a retraining trigger.
+        public var criteria: ReportCriteria
+
+        public init(
+            cronText: String, cron: CronSchedule, periodMs: Int64, targets: PeriodReport.Targets,
+            criteria: ReportCriteria
+        ) {
+            self.cronText = cronText
+            self.cron = cron
+            self.periodMs = periodMs
+            self.targets = targets
+            self.criteria = criteria
         }
     }
 
@@ -198,6 +226,8 @@ public struct Topology: Equatable, Sendable {
     /// A model version that triggered retraining does not trigger again for this long in event
     /// time (milliseconds, from the end of the trigger's window); 0: no cooldown.
     public var retrainCooldownMs: Int64
+    /// The scheduled period reports; `nil`: none.
+    public var schedule: ScheduleSpec?
 
     /// A topology with the given parts; defaults are those a file gets when it leaves a part out.
     public init(
@@ -205,7 +235,7 @@ public struct Topology: Equatable, Sendable {
         labels: LabelSettings = LabelSettings(), baselinePaths: [String] = [], latencyBudgetMs: Double = 100,
         sources: [SourceSpec], sinks: SinkSpecs, rules: [RuleSpec] = RuleSpec.defaults, reviseEveryMs: Int64? = nil,
         forgetKeysAfterMs: Int64? = nil, limits: LimitSettings = LimitSettings(), store: StoreSpec? = nil,
-        retrainCooldownMs: Int64 = 0
+        retrainCooldownMs: Int64 = 0, schedule: ScheduleSpec? = nil
     ) {
         self.name = name
         self.time = time
@@ -222,6 +252,7 @@ public struct Topology: Equatable, Sendable {
         self.limits = limits
         self.store = store
         self.retrainCooldownMs = retrainCooldownMs
+        self.schedule = schedule
     }
 
     /// Every dimension named in `keys`, once each, sorted by name: the value of

@@ -17,7 +17,7 @@ struct TopologyParser {
     /// What the tree's root is wired to: the schema's top-level keys.
     private static let topLevelKeys = [
         "name", "time", "windows", "keys", "labels", "limits", "baselines", "latency", "connections", "sources",
-        "sinks", "rules", "store", "retrain",
+        "sinks", "rules", "store", "retrain", "schedule",
     ]
 
     /// The topology `root` describes, or `nil` when a required part is missing or broken.
@@ -45,12 +45,13 @@ struct TopologyParser {
             }
             ?? Self.defaultRules(latencyBudgetMs: latencyBudgetMs)
         let retrainCooldown = top["retrain"].map { retrainCooldownMs($0) } ?? 0
+        let schedule = top["schedule"].flatMap { scheduleSpec($0, rules: rules, store: store, sinks: sinks) }
         guard let name, let windowing, let sources, let sinks else { return nil }
         return Topology(
             name: name, time: time, windows: windowing.spec, keys: keys, labels: labels,
             baselinePaths: baselinePaths, latencyBudgetMs: latencyBudgetMs, sources: sources, sinks: sinks,
             rules: rules, reviseEveryMs: windowing.reviseEvery, forgetKeysAfterMs: windowing.forgetKeysAfter,
-            limits: limits, store: store, retrainCooldownMs: retrainCooldown)
+            limits: limits, store: store, retrainCooldownMs: retrainCooldown, schedule: schedule)
     }
 
     // MARK: - Sections
@@ -229,14 +230,19 @@ struct TopologyParser {
     private mutating func sinkSpecs(_ node: Node) -> Topology.SinkSpecs? {
         guard
             let sinks = reader.fields(
-                node, path: "sinks", allowed: ["results", "alerts", "retrain", "dead_letter"],
+                node, path: "sinks", allowed: ["results", "alerts", "retrain", "dead_letter", "reports"],
                 required: ["results", "alerts", "dead_letter"])
         else { return nil }
         let results = sinks["results"].flatMap { sinkTarget($0, name: "results") }
         let alerts = sinks["alerts"].flatMap { sinkTarget($0, name: "alerts") }
         let retrain = sinks["retrain"].flatMap { sinkTarget($0, name: "retrain") }
         let deadLetter = sinks["dead_letter"].flatMap { sinkTarget($0, name: "dead_letter") }
-        guard let results, let alerts, let deadLetter, retrain != nil || sinks["retrain"] == nil else { return nil }
-        return Topology.SinkSpecs(results: results, alerts: alerts, retrain: retrain, deadLetter: deadLetter)
+        let reports = sinks["reports"].flatMap { sinkTarget($0, name: "reports") }
+        guard let results, let alerts, let deadLetter, retrain != nil || sinks["retrain"] == nil,
+            reports != nil || sinks["reports"] == nil
+        else { return nil }
+        var specs = Topology.SinkSpecs(results: results, alerts: alerts, retrain: retrain, deadLetter: deadLetter)
+        specs.reports = reports
+        return specs
     }
 }
