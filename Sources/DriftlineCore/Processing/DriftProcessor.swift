@@ -35,6 +35,8 @@ public final class DriftProcessor {
     private var idleKeys: [(key: KeyState, since: Int64)] = []
     private var idleKeysHead = 0
     private var lastRevisionTick = Int64.min
+    /// How many judged windows of each key late data may still revise (0 without lateness).
+    private let revisableWindows: Int
     /// Per `model/version`, the window end of its latest retraining trigger (for the cooldown).
     private var lastTriggers: [String: Int64]
     /// How far rules had judged at the last `drain`.
@@ -120,7 +122,15 @@ public final class DriftProcessor {
         watermarks = Watermarks(
             outOfOrderness: settings.outOfOrderness, idleTimeout: settings.idleTimeout,
             advancesWhenIdle: settings.advancesWhenIdle)
-        rules = RuleEngine(rules: settings.rules, restoring: snapshot, reportsStates: settings.reportsRuleStates)
+        // Late events revise windows up to `allowedLateness` behind the watermark: that many
+        // windows (and one more) of each key may be judged again. Labels revise windows too, but
+        // after the label horizon only through late inferences, within the same lateness.
+        revisableWindows =
+            settings.allowedLateness > 0
+            ? Int((settings.allowedLateness + settings.window.hop - 1) / settings.window.hop) + 1 : 0
+        rules = RuleEngine(
+            rules: settings.rules, restoring: snapshot, reportsStates: settings.reportsRuleStates,
+            revisableWindows: revisableWindows)
         lastTriggers = snapshot.lastTriggers
         reportedThrough = snapshot.judgedThrough
         scratchKeys = Array(repeating: -1, count: settings.keySets.count)
@@ -766,6 +776,10 @@ public final class DriftProcessor {
         _ window: WindowState, watermark: Int64, revisionTick: Bool, now: Int64, triggers: inout [TriggerGroup]
     ) {
         let finalNow = window.end + settings.labelWait <= watermark
+        // A window judged before and emitted again (late data) is judged again by its rules.
+        var revised: [RuleEngine.Phase] = []
+        if window.closed { revised.append(.close) }
+        if window.final { revised.append(.labelHorizon) }
         var phases: [RuleEngine.Phase] = []
         var emit = false
         if !window.closed {
@@ -796,16 +810,23 @@ public final class DriftProcessor {
                 dirtyWindows -= 1
             }
         }
-        guard !phases.isEmpty else { return }
+        if !emit { revised.removeAll() }
+        guard !phases.isEmpty || (!revised.isEmpty && revisableWindows > 0) else { return }
         var featureSamples: [String: Int] = [:]
         for (slot, name) in window.key.profile.featureNames.enumerated() {
             featureSamples[name] = window.presentCount(slot: slot)
         }
-        for phase in phases {
+        for (phase, isRevision) in revised.map({ ($0, true) }) + phases.map({ ($0, false) }) {
             var reasons: [RetrainTrigger.Reason] = []
-            rules.judge(
-                result, keyID: window.key.id, phase: phase, featureSamples: featureSamples, now: now,
-                alerts: &output.alerts, reasons: &reasons)
+            if isRevision {
+                rules.revise(
+                    result, keyID: window.key.id, phase: phase, featureSamples: featureSamples, now: now,
+                    alerts: &output.alerts, reasons: &reasons)
+            } else {
+                rules.judge(
+                    result, keyID: window.key.id, phase: phase, featureSamples: featureSamples, now: now,
+                    alerts: &output.alerts, reasons: &reasons)
+            }
             counters.windowsUnjudgedFewLabels = rules.unjudgedFewLabels
             guard !reasons.isEmpty else { continue }
             if let index = triggers.firstIndex(where: { $0.profile === window.key.profile && $0.start == window.start })

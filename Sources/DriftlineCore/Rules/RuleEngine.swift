@@ -28,11 +28,10 @@ public struct RuleEngine: Sendable {
         var feature: String?
     }
 
-    private struct State {
+    /// Where one alert stands: what a judged window changes.
+    private struct Lifecycle {
         var streak = 0
         var firing = false
-        /// The raw values of the last judged windows, for `dropVsTrailing`.
-        var trailing: [Double] = []
         /// The latest windows of the current streak, at most the rule's `sustain`.
         var evidence: [RuleState.Window] = []
         /// Start of the first window of the streak that made the alert pending or firing.
@@ -40,19 +39,29 @@ public struct RuleEngine: Sendable {
         /// End of the window of the latest firing notification.
         var notified: Int64?
 
+        var status: RuleState.Status { firing ? .firing : streak > 0 ? .pending : .inactive }
+    }
+
+    private struct State {
+        var life = Lifecycle()
+        /// The raw values of the last judged windows, for `dropVsTrailing`.
+        var trailing: [Double] = []
+        /// The latest judged windows late data may still revise, oldest first, and the lifecycle
+        /// before the oldest of them: a revision replays them from there.
+        var revisable: [RuleState.Window] = []
+        var beforeRevisable = Lifecycle()
+
         init() {}
 
         init(_ restored: RuleState) {
-            streak = restored.streak
-            firing = restored.status == .firing
+            life = Lifecycle(
+                streak: restored.streak, firing: restored.status == .firing, evidence: restored.evidence,
+                since: restored.since, notified: restored.notified)
             trailing = restored.trailing
-            evidence = restored.evidence
-            since = restored.since
-            notified = restored.notified
+            beforeRevisable = life
         }
 
-        var status: RuleState.Status { firing ? .firing : streak > 0 ? .pending : .inactive }
-        var isIdle: Bool { streak == 0 && !firing && trailing.isEmpty }
+        var isIdle: Bool { life.streak == 0 && !life.firing && trailing.isEmpty }
     }
 
     public let rules: [RuleSpec]
@@ -71,13 +80,20 @@ public struct RuleEngine: Sendable {
     /// How far this engine has judged, the earlier run included.
     public private(set) var judgedThrough: JudgedThrough
     private let reportsStates: Bool
+    /// How many of its latest judged windows each state keeps for revisions.
+    private let revisableWindows: Int
     /// The states changed since `takeChanges`, when `reportsStates`.
     private var changes: [RuleState] = []
 
     /// An engine judging `rules`, carrying on from `snapshot`; `reportsStates` collects every change
-    /// of state for `takeChanges`.
-    public init(rules: [RuleSpec], restoring snapshot: RuleSnapshot = RuleSnapshot(), reportsStates: Bool = false) {
+    /// of state for `takeChanges`. Each state keeps its latest `revisableWindows` judged windows, so
+    /// that a revision of one of them (late data) judges it again (`revise`); 0 keeps none.
+    public init(
+        rules: [RuleSpec], restoring snapshot: RuleSnapshot = RuleSnapshot(), reportsStates: Bool = false,
+        revisableWindows: Int = 0
+    ) {
         self.rules = rules
+        self.revisableWindows = revisableWindows
         restored = Dictionary(snapshot.states.map { ($0.alertID, $0) }, uniquingKeysWith: { $1 })
         restoredThrough = snapshot.judgedThrough
         judgedThrough = snapshot.judgedThrough
@@ -140,49 +156,108 @@ public struct RuleEngine: Sendable {
                     continue
                 }
                 let window = RuleState.Window(start: result.start, end: result.end, value: value)
-                var transition = Self.step(&state, rule: rule, window: window)
+                var transition = Self.step(&state.life, rule: rule, window: window)
+                if revisableWindows > 0 && rule.dropVsTrailing == nil {
+                    state.revisable.append(window)
+                    if state.revisable.count > revisableWindows {
+                        _ = Self.step(&state.beforeRevisable, rule: rule, window: state.revisable.removeFirst())
+                    }
+                }
                 // A repeat notification of a firing alert: a record again, never a second trigger.
                 var isRepeat = false
-                if transition == nil, state.firing, let every = rule.repeatInterval, let notified = state.notified,
-                    result.end - notified >= every
+                if transition == nil, state.life.firing, let every = rule.repeatInterval,
+                    let notified = state.life.notified, result.end - notified >= every
                 {
                     transition = .firing
                     isRepeat = true
-                    state.notified = result.end
+                    state.life.notified = result.end
                 }
                 states[keyID, default: [:]][stateKey] = state
-                if reportsStates && !(wasIdle && state.isIdle) {
-                    let id = alertID ?? Self.alertID(rule: rule.name, result: result, feature: feature)
-                    alertID = id
-                    changes.append(
-                        RuleState(
-                            alertID: id, rule: rule.name, model: result.model, version: result.version,
-                            segment: result.segmentID, feature: feature, severity: rule.severity, status: state.status,
-                            streak: state.streak, value: value, threshold: rule.threshold, since: state.since,
-                            lastWindowEnd: result.end, notified: state.notified, trailing: state.trailing,
-                            evidence: state.evidence))
-                }
-                guard let transition else { continue }
-                alerts.append(
-                    Alert(
-                        alertID: alertID ?? Self.alertID(rule: rule.name, result: result, feature: feature),
-                        state: transition, severity: rule.severity, rule: rule.name, model: result.model,
-                        version: result.version, segment: result.segment, metric: rule.alertMetric, feature: feature,
-                        value: value, threshold: rule.threshold, windowStart: result.start, windowEnd: result.end,
-                        at: now))
-                if transition == .firing && rule.retrain && !isRepeat {
-                    reasons.append(
-                        RetrainTrigger.Reason(
-                            rule: rule.name, metric: rule.alertMetric, feature: feature, value: value,
-                            threshold: rule.threshold, segment: result.segmentID, windows: state.evidence))
-                }
+                record(
+                    state, wasIdle: wasIdle, transition: transition, retrains: !isRepeat, rule: rule, window: window,
+                    result: result, feature: feature, alertID: alertID, now: now, alerts: &alerts, reasons: &reasons)
             }
+        }
+    }
+
+    /// Judges again a revision of a window judged in `phase` (late data changed it): when the
+    /// window is among the latest a state keeps, its streak is replayed with the revised value,
+    /// and an alert whose firing changes makes the transition now, in this window. Windows older
+    /// than those kept, drop rules and windows with too few samples keep their first judgement.
+    public mutating func revise(
+        _ result: WindowResult, keyID: Int, phase: Phase, featureSamples: [String: Int], now: Int64,
+        alerts: inout [Alert], reasons: inout [RetrainTrigger.Reason]
+    ) {
+        guard revisableWindows > 0, let selection = selections[keyID] else { return }
+        for (group, selected) in selection.enumerated() {
+            guard let selected else { continue }
+            let rule = rules[selected]
+            guard rule.metric.readsLabels == (phase == .labelHorizon), rule.dropVsTrailing == nil else { continue }
+            for (feature, raw, samples) in Self.observations(
+                of: rule.metric, in: result, featureSamples: featureSamples)
+            where samples >= rule.minSamples {
+                let stateKey = StateKey(group: group, feature: feature)
+                var noTrailing: [Double] = []
+                guard var state = states[keyID]?[stateKey],
+                    let index = state.revisable.firstIndex(where: { $0.start == result.start }),
+                    let value = Self.judgedValue(of: rule, raw: raw, result: result, trailing: &noTrailing),
+                    value != state.revisable[index].value
+                else { continue }
+                let wasIdle = state.isIdle
+                state.revisable[index].value = value
+                var life = state.beforeRevisable
+                for window in state.revisable { _ = Self.step(&life, rule: rule, window: window) }
+                let wasFiring = state.life.firing
+                if life.firing && wasFiring { life.notified = state.life.notified }
+                state.life = life
+                states[keyID, default: [:]][stateKey] = state
+                let transition: Alert.State? = life.firing == wasFiring ? nil : life.firing ? .firing : .resolved
+                record(
+                    state, wasIdle: wasIdle, transition: transition, retrains: true, rule: rule,
+                    window: state.revisable[index], result: result, feature: feature, alertID: nil, now: now,
+                    alerts: &alerts, reasons: &reasons)
+            }
+        }
+    }
+
+    /// Reports a judged state (when states are reported) and the transition it made, with the
+    /// retraining reason of a firing transition of a `retrain` rule when `retrains`.
+    private mutating func record(
+        _ state: State, wasIdle: Bool, transition: Alert.State?, retrains: Bool, rule: RuleSpec,
+        window: RuleState.Window, result: WindowResult, feature: String?, alertID: String?, now: Int64,
+        alerts: inout [Alert], reasons: inout [RetrainTrigger.Reason]
+    ) {
+        var alertID = alertID
+        if reportsStates && !(wasIdle && state.isIdle) {
+            let id = alertID ?? Self.alertID(rule: rule.name, result: result, feature: feature)
+            alertID = id
+            changes.append(
+                RuleState(
+                    alertID: id, rule: rule.name, model: result.model, version: result.version,
+                    segment: result.segmentID, feature: feature, severity: rule.severity, status: state.life.status,
+                    streak: state.life.streak, value: window.value, threshold: rule.threshold,
+                    since: state.life.since, lastWindowEnd: result.end, notified: state.life.notified,
+                    trailing: state.trailing, evidence: state.life.evidence))
+        }
+        guard let transition else { return }
+        alerts.append(
+            Alert(
+                alertID: alertID ?? Self.alertID(rule: rule.name, result: result, feature: feature),
+                state: transition, severity: rule.severity, rule: rule.name, model: result.model,
+                version: result.version, segment: result.segment, metric: rule.alertMetric, feature: feature,
+                value: window.value, threshold: rule.threshold, windowStart: result.start, windowEnd: result.end,
+                at: now))
+        if transition == .firing && rule.retrain && retrains {
+            reasons.append(
+                RetrainTrigger.Reason(
+                    rule: rule.name, metric: rule.alertMetric, feature: feature, value: window.value,
+                    threshold: rule.threshold, segment: result.segmentID, windows: state.life.evidence))
         }
     }
 
     /// Moves `state` by one judged window: returns `.firing` when the streak reaches the rule's
     /// `sustain`, `.resolved` when a firing alert's value is back within the resolve threshold.
-    private static func step(_ state: inout State, rule: RuleSpec, window: RuleState.Window) -> Alert.State? {
+    private static func step(_ state: inout Lifecycle, rule: RuleSpec, window: RuleState.Window) -> Alert.State? {
         if rule.op.holds(window.value, rule.threshold) {
             state.streak += 1
             if state.streak == 1 && !state.firing { state.since = window.start }
@@ -213,7 +288,7 @@ public struct RuleEngine: Sendable {
 
     /// Whether some rule is firing for key `keyID` (its resolution is still to come).
     public func isFiring(keyID: Int) -> Bool {
-        states[keyID]?.values.contains { $0.firing } ?? false
+        states[keyID]?.values.contains { $0.life.firing } ?? false
     }
 
     /// Drops the streaks of key `keyID` (it is being forgotten; its id may be reused).

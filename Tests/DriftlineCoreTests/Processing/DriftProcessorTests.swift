@@ -242,6 +242,24 @@ import Testing
                 == ["slow _all", "very_slow _all", "slow line=L1", "very_slow line=L1"])
     }
 
+    /// Window 0 closes with a p99 of 150 and fires; a thousand late events of 20 ms (within the
+    /// allowed lateness) revise it to a p99 of 20, and the revision resolves the alert.
+    @Test func aRevisionByLateEventsJudgesTheWindowAgain() throws {
+        let h = try H(
+            Self.settings(
+                allowedLateness: 2 * Self.minute,
+                rules: [RuleSpec(name: "slow", metric: .latency(.p99), threshold: 100)]))
+        for i in 0..<10 { try h.feed(H.inference(ts: Int64(i) * 1_000, x: 1, latency: 150)) }
+        try h.feed(H.inference(ts: 70_000, x: 1, latency: 20))
+        #expect(h.alerts.map(\.state) == [.firing])
+        for i in 0..<1_000 { try h.feed(H.inference(ts: 10_000 + Int64(i) * 40, x: 1, latency: 20)) }
+        try h.feed(H.inference(ts: 125_000, x: 1, latency: 20))
+        let revision = try #require(h.results.last { $0.start == 0 && $0.revision == 1 })
+        #expect(try #require(revision.latency?.p99) < 100)
+        #expect(h.alerts.map(\.state) == [.firing, .resolved])
+        #expect(h.alerts.map(\.windowStart) == [0, 0])
+    }
+
     @Test func accuracyRuleWaitsForLabelHorizon() throws {
         let h = try H(Self.settings(labelWait: 2 * Self.minute))
         for window in 0..<3 {

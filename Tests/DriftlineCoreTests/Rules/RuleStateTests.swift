@@ -83,6 +83,36 @@ import Testing
         #expect(second.transitions.map(\.0) == [2, 3])
     }
 
+    /// Revisions replay the kept windows with the revised value; the alert's firing then equals
+    /// that of an engine that saw the revised values in the first place.
+    @Test func aRevisedWindowIsJudgedAgainAndTheAlertFollowsTheRevisedValues() {
+        let rule = RuleSpec(name: "slow", metric: .latency(.p99), threshold: 100, sustain: 2, retrain: true)
+        var bench = B([rule], revisableWindows: 3)
+        Self.run(&bench, [150, 150, 150], windows: 0..<3)
+        #expect(bench.transitions.map(\.0) == [1])
+        // Window 1 revised to 80: breaches at 0 and 2 only, never two in a row: resolved, at 1.
+        bench.revise(B.result(1, latency: B.latency(80)))
+        #expect(bench.transitions.map(\.0) == [1, 1])
+        #expect(bench.transitions.map(\.1) == [.firing, .resolved])
+        // Window 3 breaches: with window 2, two in a row again.
+        bench.judge(B.result(3, latency: B.latency(150)))
+        #expect(bench.transitions.map(\.0) == [1, 1, 3])
+        #expect(bench.reasons.count == 2)
+        // The same values seen first as revised: the final state agrees (firing since window 2).
+        var direct = B([rule])
+        Self.run(&direct, [150, 80, 150, 150], windows: 0..<4)
+        #expect(direct.transitions.map(\.0) == [3])
+        // A revision to the same value, or of a window no longer kept, changes nothing.
+        bench.revise(B.result(3, latency: B.latency(150)))
+        bench.revise(B.result(0, latency: B.latency(10)))
+        #expect(bench.alerts.count == 3)
+        // Window 2 revised to 90 (window 0 has left the kept windows: its breach stays counted):
+        // 80, 90, 150 — one breach, the alert resolves at window 2.
+        bench.revise(B.result(2, latency: B.latency(90)))
+        #expect(bench.transitions.map(\.0) == [1, 1, 3, 2])
+        #expect(bench.transitions.last?.1 == .resolved)
+    }
+
     @Test func aLongFiringAlertIsNotifiedAgainEveryRepeatIntervalAndTriggersOnce() {
         let rule = RuleSpec(
             name: "psi_high", metric: .psi(.all), threshold: 0.25, retrain: true, repeatInterval: 3 * Self.minute)

@@ -7,14 +7,27 @@ struct RuleBench {
     private(set) var reasons: [RetrainTrigger.Reason] = []
     static let minute: Int64 = 60_000
 
-    init(_ rules: [RuleSpec], restoring snapshot: RuleSnapshot = RuleSnapshot(), reportsStates: Bool = false) {
-        engine = RuleEngine(rules: rules, restoring: snapshot, reportsStates: reportsStates)
+    init(
+        _ rules: [RuleSpec], restoring snapshot: RuleSnapshot = RuleSnapshot(), reportsStates: Bool = false,
+        revisableWindows: Int = 0
+    ) {
+        engine = RuleEngine(
+            rules: rules, restoring: snapshot, reportsStates: reportsStates, revisableWindows: revisableWindows)
     }
 
     /// Judges `result` as key `keyID` in the phase its rules need (close, then the label horizon).
     mutating func judge(_ result: WindowResult, keyID: Int = 0, featureSamples: [String: Int] = [:]) {
         for phase in [RuleEngine.Phase.close, .labelHorizon] {
             engine.judge(
+                result, keyID: keyID, phase: phase, featureSamples: featureSamples, now: result.end,
+                alerts: &alerts, reasons: &reasons)
+        }
+    }
+
+    /// Judges `result` again as a revision of a window judged before, in both phases.
+    mutating func revise(_ result: WindowResult, keyID: Int = 0, featureSamples: [String: Int] = [:]) {
+        for phase in [RuleEngine.Phase.close, .labelHorizon] {
+            engine.revise(
                 result, keyID: keyID, phase: phase, featureSamples: featureSamples, now: result.end,
                 alerts: &alerts, reasons: &reasons)
         }
