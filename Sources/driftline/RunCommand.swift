@@ -21,7 +21,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let loaded = try TopologyRunner.load(topology)
         let settings = try config.map(TopologyRunner.loadConfig) ?? EngineConfig()
-        let pipeline = Pipeline(topology: loaded, baselines: try BaselineCatalog.load(paths: loaded.baselinePaths))
+        let pipeline = Pipeline(topology: loaded, baselines: try TopologyRunner.baselines(of: loaded, at: topology))
         guard let store = loaded.store else {
             TopologyRunner.report(try await Self.onThread(pipeline))
             return

@@ -16,6 +16,18 @@ enum TopologyRunner {
         }
     }
 
+    /// Loads the baselines `topology` (read from `path`) names and checks its rules against them;
+    /// on a mistake prints every one like `load` and exits 1.
+    static func baselines(of topology: Topology, at path: String) throws -> [Baseline] {
+        let baselines = try BaselineCatalog.load(paths: topology.baselinePaths)
+        let mistakes = topology.ruleMistakes(against: baselines, file: path)
+        guard mistakes.isEmpty else {
+            printError("\(TopologyError(diagnostics: mistakes))")
+            throw ExitCode(1)
+        }
+        return baselines
+    }
+
     /// Loads engine settings; on failure prints every error like `load` and exits 1.
     static func loadConfig(_ path: String) throws -> EngineConfig {
         do {

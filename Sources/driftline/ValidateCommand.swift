@@ -12,7 +12,7 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let loaded = try TopologyRunner.load(topology)
-        let baselines = try BaselineCatalog.load(paths: loaded.baselinePaths)
+        let baselines = try TopologyRunner.baselines(of: loaded, at: topology)
         _ = try DriftProcessor(settings: loaded.processorSettings, symbols: SymbolTable(), baselines: baselines)
         print(
             "\(topology): ok — \(loaded.sources.count) source(s), \(loaded.keys.count) key set(s), "

@@ -273,6 +273,39 @@ import Testing
         ),
     ]
 
+    @Test func aPSIRuleOnAFeatureNoBaselineInItsScopeHasIsReportedAtItsMetric() throws {
+        func baseline(_ model: String, _ features: [String]) -> Baseline {
+            Baseline(
+                model: model, version: "1",
+                features: features.map {
+                    .numeric(name: $0, edges: [10], expected: [0.5, 0.5], referenceCount: 100, missingRate: 0)
+                },
+                offline: nil, latencyBudgetMs: 100, binning: .init(method: .quantile, binCount: 2),
+                createdFrom: .init(referenceRows: 100, testRows: 0))
+        }
+        let topology = try loadTopology(
+            Self.head + """
+
+                rules:
+                  - {name: a, metric: "psi[current_a]", threshold: 0.2}
+                  - {name: b, metric: "psi[voltage_v]", threshold: 0.2, scope: {models: [weld]}}
+                  - {name: c, metric: "psi[current_a]", threshold: 0.2, scope: {models: [paint]}}
+                  - {name: d, metric: "missing_rate[anything]", threshold: 0.2}
+                """)
+        let baselines = [baseline("weld", ["current_a", "temp_c"]), baseline("press", ["voltage_v"])]
+        #expect(
+            topology.ruleMistakes(against: baselines, file: "t.yaml") == [
+                .init(
+                    code: .invalidValue, file: "t.yaml", line: 8, column: 23,
+                    message: "rule 'b' watches psi[voltage_v], but no baseline it judges against has that feature "
+                        + "(they have: current_a, temp_c)"),
+                .init(
+                    code: .invalidValue, file: "t.yaml", line: 9, column: 23,
+                    message: "rule 'c' watches psi[current_a], but no baseline is loaded for the models and versions "
+                        + "it judges"),
+            ])
+    }
+
     /// Each mistake on line 6 (`rules: …`), reported at its column with the reason.
     @Test(arguments: mistakes.indices)
     func ruleMistakesAreReportedWithLineColumnAndReason(index: Int) {

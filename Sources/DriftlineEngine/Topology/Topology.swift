@@ -228,6 +228,19 @@ public struct Topology: Equatable, Sendable {
     public var retrainCooldownMs: Int64
     /// The scheduled period reports; `nil`: none.
     public var schedule: ScheduleSpec?
+    /// Where in the file each rule gives its metric, parallel to `rules` (empty for the defaults).
+    public var rulePositions: [SourcePosition]
+
+    /// A line and column of the topology file (1-based).
+    public struct SourcePosition: Equatable, Sendable {
+        public var line: Int
+        public var column: Int
+
+        public init(line: Int, column: Int) {
+            self.line = line
+            self.column = column
+        }
+    }
 
     /// A topology with the given parts; defaults are those a file gets when it leaves a part out.
     public init(
@@ -235,7 +248,7 @@ public struct Topology: Equatable, Sendable {
         labels: LabelSettings = LabelSettings(), baselinePaths: [String] = [], latencyBudgetMs: Double = 100,
         sources: [SourceSpec], sinks: SinkSpecs, rules: [RuleSpec] = RuleSpec.defaults, reviseEveryMs: Int64? = nil,
         forgetKeysAfterMs: Int64? = nil, limits: LimitSettings = LimitSettings(), store: StoreSpec? = nil,
-        retrainCooldownMs: Int64 = 0, schedule: ScheduleSpec? = nil
+        retrainCooldownMs: Int64 = 0, schedule: ScheduleSpec? = nil, rulePositions: [SourcePosition] = []
     ) {
         self.name = name
         self.time = time
@@ -253,6 +266,7 @@ public struct Topology: Equatable, Sendable {
         self.store = store
         self.retrainCooldownMs = retrainCooldownMs
         self.schedule = schedule
+        self.rulePositions = rulePositions
     }
 
     /// Every dimension named in `keys`, once each, sorted by name: the value of

@@ -43,6 +43,8 @@ extension TopologyParser {
     private struct ReadEntry {
         var rule: RuleSpec
         var line: Int
+        /// Where the entry gives its metric (or starts, when it keeps its default's).
+        var metric: Topology.SourcePosition
     }
 
     /// The `rules` list. A rule named like a default one starts from it (see `defaultRules`) and
@@ -76,8 +78,13 @@ extension TopologyParser {
                         + "one's and shares keys with it; narrow one of them (the most specific entry judges a key)")
                 continue
             }
-            read.append(ReadEntry(rule: rule, line: nameNode.mark?.line ?? 0))
+            let mark = fields["metric"]?.mark ?? item.mark
+            read.append(
+                ReadEntry(
+                    rule: rule, line: nameNode.mark?.line ?? 0,
+                    metric: Topology.SourcePosition(line: mark?.line ?? 0, column: mark?.column ?? 0)))
         }
+        rulePositions = read.map(\.metric)
         return read.map(\.rule)
     }
 

@@ -9,6 +9,8 @@ struct TopologyParser {
     var reader: NodeReader
     /// The topology's name (empty until read, or when it is broken), for default ids.
     var topologyName = ""
+    /// Where each rule of the `rules` list gives its metric, in list order.
+    var rulePositions: [Topology.SourcePosition] = []
     /// The `connections` section, by name.
     var connections: [String: ConnectionDefinition] = [:]
     /// Every MQTT client the sources and sinks read so far open, to keep client ids unique per broker.
@@ -51,7 +53,8 @@ struct TopologyParser {
             name: name, time: time, windows: windowing.spec, keys: keys, labels: labels,
             baselinePaths: baselinePaths, latencyBudgetMs: latencyBudgetMs, sources: sources, sinks: sinks,
             rules: rules, reviseEveryMs: windowing.reviseEvery, forgetKeysAfterMs: windowing.forgetKeysAfter,
-            limits: limits, store: store, retrainCooldownMs: retrainCooldown, schedule: schedule)
+            limits: limits, store: store, retrainCooldownMs: retrainCooldown, schedule: schedule,
+            rulePositions: top["rules"] == nil ? [] : rulePositions)
     }
 
     // MARK: - Sections
