@@ -76,7 +76,8 @@ final class PipelineRun {
         _ = symbols.intern("_unknown")
         self.baselines = baselines
         let store = try topology.store.map {
-            StoreWriter(store: try HistoryStore(path: $0.path, retention: $0.retention))
+            StoreWriter(
+                store: try HistoryStore(path: $0.path, retention: $0.retention, outbox: topology.sinks.outbox))
         }
         outputs = try Outputs(topology.sinks, store: store) { target in
             switch target {
@@ -85,6 +86,9 @@ final class PipelineRun {
             case .kafka(let topic, let connection): return try KafkaSink(topic: topic, connection: connection)
             case .mqtt(let topic, let connection, let statusPrefix):
                 return try MQTTOutputSink(topic: topic, connection: connection, statusPrefix: statusPrefix)
+            case .delivery(let target):
+                // The parser only lets delivery targets take alerts and triggers, which `Outputs` leaves to the store.
+                preconditionFailure("delivery target \(target.name) asked for as an output sink")
             }
         }
         let now = Pipeline.now()

@@ -31,7 +31,7 @@ import Testing
         #expect(topology.latencyBudgetMs == 100)
         #expect(topology.sources == [.init(name: "s", transport: .stdin, mapping: .contract(segmentDimensions: []))])
         #expect(topology.sinks.results == .stdout)
-        #expect(topology.sinks.retrain == .stdout)
+        #expect(topology.sinks.retrain == [.stdout])
         #expect(topology.rules == RuleSpec.defaults)
     }
 
@@ -140,7 +140,7 @@ import Testing
         #expect(
             topology.sinks
                 == .init(
-                    results: .file(path: "/plant/out/windows.ndjson"), alerts: .stdout, retrain: .stdout,
+                    results: .file(path: "/plant/out/windows.ndjson"), alerts: [.stdout], retrain: [.stdout],
                     deadLetter: .file(path: "/var/dl.ndjson")))
         #expect(
             topology.rules == [
@@ -172,12 +172,12 @@ import Testing
         let shared = try loadTopology(
             Self.minimal.replacingOccurrences(
                 of: "alerts: {type: stdout}", with: "alerts: {type: file, path: a.ndjson}"))
-        #expect(shared.sinks.retrain == .file(path: "/plant/topologies/a.ndjson"))
+        #expect(shared.sinks.retrain == [.file(path: "/plant/topologies/a.ndjson")])
         let own = try loadTopology(
             Self.minimal.replacingOccurrences(
                 of: "alerts: {type: stdout}", with: "alerts: {type: stdout}, retrain: {type: file, path: r.ndjson}"))
-        #expect(own.sinks.alerts == .stdout)
-        #expect(own.sinks.retrain == .file(path: "/plant/topologies/r.ndjson"))
+        #expect(own.sinks.alerts == [.stdout])
+        #expect(own.sinks.retrain == [.file(path: "/plant/topologies/r.ndjson")])
     }
 
     @Test func loadingFromAFileResolvesPathsAgainstItsDirectory() throws {

@@ -85,7 +85,7 @@ import Testing
             ],
             sinks: Topology.SinkSpecs(
                 results: .file(path: work.url("windows.ndjson").path),
-                alerts: .file(path: work.url("alerts.ndjson").path),
+                alerts: [.file(path: work.url("alerts.ndjson").path)],
                 deadLetter: .file(path: work.url("dead.ndjson").path)),
             store: Topology.StoreSpec(path: store.path))
         let pipeline = Pipeline(topology: topology, baselines: [baseline])

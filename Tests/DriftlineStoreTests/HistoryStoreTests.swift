@@ -84,6 +84,7 @@ import Testing
             "window_counts": ["model", "version", "segment", "window_start"],
             "window_rollups": ["resolution", "model", "version", "segment", "window_start"],
             "rollup_psi": ["resolution", "model", "version", "segment", "window_start", "feature"],
+            "alert_outbox": ["seq"],
         ]
         try queue.read { db in
             for (table, key) in expected {
@@ -92,7 +93,10 @@ import Testing
                 #expect(primary.map { $0["name"] as String } == key, "\(table)")
             }
             #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
-            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") == ["v1", "v2: rollups"])
+            #expect(
+                try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") == [
+                    "v1", "v2: rollups", "v3: alert delivery",
+                ])
             let record = try Row.fetchAll(db, sql: "SELECT name FROM pragma_table_info('window_results')")
             #expect(record.contains { $0["name"] as String == "record" })
         }
