@@ -8,6 +8,13 @@ import Testing
 /// Deliveries to a real Alertmanager (Debian's `prometheus-alertmanager`), started on loopback.
 @Suite(.serialized) struct AlertmanagerDeliveryTests {
     @Test func firingAlertsAppearWithTheirLabelsAndResolvedOnesEnd() async throws {
+        // Off the cooperative pool, which blocking tests running alongside may fill.
+        try await withTaskExecutorPreference(DeliveryFixture.executor) {
+            try await Self.firingAlertsAppearWithTheirLabelsAndResolvedOnesEnd()
+        }
+    }
+
+    static func firingAlertsAppearWithTheirLabelsAndResolvedOnesEnd() async throws {
         try #require(Alertmanager.isInstalled, "needs prometheus-alertmanager (scripts/setup.sh)")
         let manager = try Alertmanager()
         let target = DeliveryTarget(url: manager.url, kind: .alertmanager(repostIntervalMs: 60_000))
@@ -20,10 +27,12 @@ import Testing
         ]
         try store.write(batch)
         let worker = DeliveryWorker(target: target, store: store, logger: DeliveryFixture.logger)
-        let running = Task { await worker.run() }
+        let running = Task(executorPreference: DispatchTaskExecutor(label: "driftline-delivery-worker")) {
+            await worker.run()
+        }
         defer { running.cancel() }
 
-        let both = try await DeliveryFixture.eventually(within: 20) {
+        let both = try await DeliveryFixture.eventually(within: 60) {
             try await DeliveryFixture.activeAlerts(manager.url).count == 2
         }
         try #require(both, "Alertmanager's log:\n\(manager.log)")
@@ -48,7 +57,7 @@ import Testing
                 feature: "current_a", state: .resolved, windowStart: 300_000, value: 0.1, at: DeliveryFixture.now())
         ]
         try store.write(resolve)
-        let ended = try await DeliveryFixture.eventually(within: 20) {
+        let ended = try await DeliveryFixture.eventually(within: 60) {
             let features = try await DeliveryFixture.activeAlerts(manager.url).compactMap {
                 ($0["labels"] as? [String: String])?["feature"]
             }
@@ -60,6 +69,13 @@ import Testing
     }
 
     @Test func firingAlertsArePostedAgainBeforeAlertmanagersResolveTimeout() async throws {
+        // Off the cooperative pool, which blocking tests running alongside may fill.
+        try await withTaskExecutorPreference(DeliveryFixture.executor) {
+            try await Self.firingAlertsArePostedAgainBeforeAlertmanagersResolveTimeout()
+        }
+    }
+
+    static func firingAlertsArePostedAgainBeforeAlertmanagersResolveTimeout() async throws {
         try #require(Alertmanager.isInstalled, "needs prometheus-alertmanager (scripts/setup.sh)")
         let manager = try Alertmanager(resolveTimeout: "2s")
         let target = DeliveryTarget(url: manager.url, kind: .alertmanager(repostIntervalMs: 500))
@@ -70,8 +86,10 @@ import Testing
         ]
         try store.write(batch)
         let worker = DeliveryWorker(target: target, store: store, logger: DeliveryFixture.logger)
-        let running = Task { await worker.run() }
-        let shown = try await DeliveryFixture.eventually(within: 20) {
+        let running = Task(executorPreference: DispatchTaskExecutor(label: "driftline-delivery-worker")) {
+            await worker.run()
+        }
+        let shown = try await DeliveryFixture.eventually(within: 60) {
             try await DeliveryFixture.activeAlerts(manager.url).count == 1
         }
         try #require(shown, "Alertmanager's log:\n\(manager.log)")

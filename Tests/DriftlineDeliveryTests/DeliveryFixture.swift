@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import DriftlineCore
 import DriftlineDelivery
 import DriftlineStore
+import DriftlineTestSupport
 import Foundation
 import Logging
 import NIOCore
@@ -34,6 +35,9 @@ enum DeliveryFixture {
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
     static let logger = Logger(label: "driftline.delivery.tests")
+
+    /// Where the tests' async work runs: a queue of its own, not the cooperative pool.
+    static let executor = DispatchTaskExecutor(label: "driftline-delivery-tests")
 
     /// Waits up to `seconds` for `condition`; whether it came true.
     static func eventually(
