@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "driftline-loadgen", targets: ["driftline-loadgen"]),
         .library(name: "DriftlineCore", targets: ["DriftlineCore"]),
         .library(name: "DriftlineConnectors", targets: ["DriftlineConnectors"]),
+        .library(name: "DriftlineDelivery", targets: ["DriftlineDelivery"]),
         .library(name: "DriftlineEngine", targets: ["DriftlineEngine"]),
         .library(name: "DriftlineStore", targets: ["DriftlineStore"]),
         .library(name: "DriftlineTestSupport", targets: ["DriftlineTestSupport"]),
@@ -27,6 +28,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // Already in the graph through Hummingbird; named for the delivery module's HTTP client.
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // Pure and deterministic: events, decoding, windows, operators, baselines, rules. No I/O, no clocks.
@@ -69,6 +73,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Alerts and triggers delivered from the store's outbox to Alertmanager and webhooks (AsyncHTTPClient).
+        .target(
+            name: "DriftlineDelivery",
+            dependencies: [
+                "DriftlineCore", "DriftlineStore", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Topology loading and validation, the runtime that wires sources -> operators -> sinks.
         .target(
             name: "DriftlineEngine",
@@ -85,7 +98,7 @@ let package = Package(
             name: "driftline",
             dependencies: [
                 "DriftlineCore", "DriftlineConnectors", "DriftlineEngine", "DriftlineKafka", "DriftlineMQTT",
-                "DriftlineStore", "DriftlineTestSupport", "DriftlineHTTP",
+                "DriftlineStore", "DriftlineTestSupport", "DriftlineHTTP", "DriftlineDelivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -159,6 +172,16 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DriftlineTestSupportTests", dependencies: ["DriftlineTestSupport"]),
+        .testTarget(
+            name: "DriftlineDeliveryTests",
+            dependencies: [
+                "DriftlineDelivery", "DriftlineCore", "DriftlineEngine", "DriftlineStore", "DriftlineTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         .testTarget(
             name: "DriftlineKafkaTests",
             dependencies: ["DriftlineKafka", "DriftlineTestSupport"]

@@ -70,7 +70,9 @@ final class PipelineRun {
         self.topology = topology
         self.observer = observer
         maxKeys = topology.limits.maxKeys
-        let history = try topology.store.map { try HistoryStore(path: $0.path, retention: $0.retention) }
+        let history = try topology.store.map {
+            try HistoryStore(path: $0.path, retention: $0.retention, outbox: topology.sinks.outbox)
+        }
         // A run carries on from the rule states its store kept: a restart neither fires an alert
         // again nor forgets one.
         let snapshot = try topology.store?.resumesRules == true ? history?.ruleSnapshot() : nil
@@ -201,6 +203,9 @@ final class PipelineRun {
         case .kafka(let topic, let connection): return try KafkaSink(topic: topic, connection: connection)
         case .mqtt(let topic, let connection, let statusPrefix):
             return try MQTTOutputSink(topic: topic, connection: connection, statusPrefix: statusPrefix)
+        case .delivery(let target):
+            // The parser lets delivery targets take only alerts and triggers, which `Outputs` leaves to the store.
+            preconditionFailure("delivery target \(target.name) asked for as an output sink")
         }
     }
 

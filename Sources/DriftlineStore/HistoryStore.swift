@@ -9,23 +9,28 @@ import GRDB
 /// `synchronous=NORMAL`, and migrated to the current schema (`docs/store.md`). Opened read-only,
 /// the file must exist and is never changed. Every statement is parameterised.
 public final class HistoryStore: Sendable {
-    private let database: any DatabaseWriter
+    let database: any DatabaseWriter
     /// The file's path, as given.
     public let path: String
     /// How long writes keep windows.
     public let retention: Retention
+    /// The delivery targets (outbox queues) each alert and trigger written is queued for.
+    public let outbox: OutboxRoutes
 
     /// Opens (creating and migrating when needed) the store at `path`; `readOnly` opens an existing
     /// store for queries only. A write waits up to `busyTimeout` seconds for another process
     /// writing the file (an analyst's `sqlite3` shell) before it fails, and then removes what
-    /// `retention` no longer keeps.
+    /// `retention` no longer keeps. Alerts and triggers written are queued in `alert_outbox` for
+    /// the targets `outbox` names, in the same transaction.
     public init(
-        path: String, readOnly: Bool = false, busyTimeout: Double = 10, retention: Retention = Retention()
+        path: String, readOnly: Bool = false, busyTimeout: Double = 10, retention: Retention = Retention(),
+        outbox: OutboxRoutes = OutboxRoutes()
     )
         throws
     {
         self.path = path
         self.retention = retention
+        self.outbox = outbox
         var configuration = Configuration()
         configuration.label = "driftline-store"
         configuration.busyMode = .timeout(busyTimeout)
@@ -70,13 +75,16 @@ public final class HistoryStore: Sendable {
     /// are upserted by (model, version, segment, window start, revision), alerts and triggers are
     /// kept as first written (by (alert id, state, window start) and trigger id), baselines keep
     /// their first and latest sighting. The hourly and daily rollups of the windows written are
-    /// recomputed in the same transaction, and what `retention` no longer keeps is removed.
+    /// recomputed in the same transaction, and what `retention` no longer keeps is removed. Each
+    /// alert and trigger is queued once for each delivery target of `outbox` (again: not twice).
     public func write(_ batch: StoreBatch) throws {
         guard !batch.isEmpty else { return }
         let retention = retention
+        let outbox = outbox
         do {
             try database.write { db in
                 try Self.insert(batch, into: db)
+                try Self.enqueue(batch, for: outbox, into: db)
                 var rollups = Rollups()
                 for entry in batch.results where entry.counts != nil { rollups.mark(entry.value) }
                 let oldest = try Self.oldestKept(retention.raw, table: "window_results", in: db)
@@ -312,7 +320,7 @@ public final class HistoryStore: Sendable {
                 var counts: [String: Int] = [:]
                 for table in [
                     "window_results", "window_psi", "window_counts", "window_rollups", "rollup_psi", "alerts",
-                    "retrain_triggers", "baselines", "rule_state",
+                    "retrain_triggers", "baselines", "rule_state", "alert_outbox",
                 ] {
                     counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
                 }

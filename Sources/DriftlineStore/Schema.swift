@@ -156,6 +156,27 @@ enum Schema {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v4: alert delivery") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE alert_outbox (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        sink TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        record_id TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        window_start INTEGER NOT NULL,
+                        record TEXT NOT NULL,
+                        enqueued_at INTEGER NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at INTEGER,
+                        last_error TEXT,
+                        delivered_at INTEGER
+                    );
+                    CREATE UNIQUE INDEX alert_outbox_once ON alert_outbox (sink, kind, record_id, state, window_start);
+                    CREATE INDEX alert_outbox_pending ON alert_outbox (sink, seq) WHERE delivered_at IS NULL;
+                    """)
+        }
         return migrator
     }
 }

@@ -39,7 +39,7 @@ public final class MosquittoBroker: @unchecked Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "driftline-mosquitto-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        port = try Self.freePort()
+        port = try LoopbackPort.free()
         try configuration(logPackets: logPackets).write(to: configurationFile, atomically: true, encoding: .utf8)
         try start()
     }
@@ -93,7 +93,7 @@ public final class MosquittoBroker: @unchecked Sendable {
                 self.process = nil
                 throw BrokerError(.startFailed, "mosquitto exited at start-up; its log:\n\(log)")
             }
-            if Self.acceptsConnections(port: port) { return }
+            if LoopbackPort.acceptsConnections(port) { return }
             usleep(20_000)
         }
         process.terminate()
@@ -114,43 +114,5 @@ public final class MosquittoBroker: @unchecked Sendable {
     public func restart() throws {
         stop()
         try start()
-    }
-
-    /// A port the kernel just handed out for loopback, released again for the broker to bind.
-    private static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw BrokerError(.startFailed, "socket(): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var address = loopback(port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard bound else {
-            throw BrokerError(.startFailed, "no free loopback port: \(String(cString: strerror(errno)))")
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    private static func acceptsConnections(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = loopback(port: port)
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-    }
-
-    private static func loopback(port: Int) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        return address
     }
 }

@@ -94,8 +94,8 @@ struct DemoCommand: ParsableCommand {
                 results: .mqtt(
                     topic: "driftline/windows", connection: mqtt("driftline-demo-results"),
                     statusPrefix: "driftline/status"),
-                alerts: .kafka(topic: "driftline.alerts", connection: kafkaConnection),
-                retrain: .kafka(topic: "driftline.retrain", connection: kafkaConnection),
+                alerts: [.kafka(topic: "driftline.alerts", connection: kafkaConnection)],
+                retrain: [.kafka(topic: "driftline.retrain", connection: kafkaConnection)],
                 deadLetter: .kafka(topic: "driftline.dead-letter", connection: kafkaConnection)))
         let pipeline = Pipeline(topology: topology, baselines: [baseline])
         let engine = BackgroundRun { try pipeline.run() }

@@ -93,7 +93,7 @@ struct ReplayCommand: ParsableCommand {
                     mapping: .contract(segmentDimensions: Set(keys.joined()).sorted()))
             ],
             sinks: Topology.SinkSpecs(
-                results: target(results), alerts: target(alerts), retrain: retrain.map(target),
+                results: target(results), alerts: [target(alerts)], retrain: retrain.map { [target($0)] },
                 deadLetter: target(deadLetterPath)), reviseEveryMs: revisionInterval,
             limits: Topology.LimitSettings(maxKeys: maxKeys, maxFeatures: maxFeatures),
             store: store.map { Topology.StoreSpec(path: URL(fileURLWithPath: $0).standardizedFileURL.path) })

@@ -1,15 +1,22 @@
 import ArgumentParser
 import DriftlineCore
+import DriftlineDelivery
 import DriftlineEngine
 import DriftlineHTTP
+import DriftlineStore
 import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
 
 /// `driftline run TOPOLOGY`: runs a topology until its sources end; with a history store, serves
-/// the store's HTTP API meanwhile.
+/// the store's HTTP API meanwhile, and delivers alerts to the topology's Alertmanager and webhook
+/// sinks from the store's outbox.
 struct RunCommand: AsyncParsableCommand {
+    /// How long deliveries may go on after the sources end; what is still queued then is delivered
+    /// by the next run.
+    static let drainMs: Int64 = 10_000
+
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Run a topology: read its sources, write results, alerts and dead letters.")
 
@@ -34,6 +41,12 @@ struct RunCommand: AsyncParsableCommand {
         ) {
             TopologyRunner.printError("driftline run: HTTP API on \(address)/api/v1/")
         }
+        let deliveries = try Self.deliveryWorkers(loaded, store: store, logLevel: logger.logLevel)
+        let delivering = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for worker in deliveries.workers { group.addTask { await worker.run() } }
+            }
+        }
         let group = ServiceGroup(services: [app], logger: logger)
         let serving = Task {
             do {
@@ -49,13 +62,38 @@ struct RunCommand: AsyncParsableCommand {
         do {
             summary = try await Self.onThread(pipeline)
         } catch {
+            delivering.cancel()
             await group.triggerGracefulShutdown()
             _ = await serving.result
             throw error
         }
+        for worker in deliveries.workers { worker.finish(withinMs: Self.drainMs) }
+        await delivering.value
         await group.triggerGracefulShutdown()
         TopologyRunner.report(summary)
+        if let outbox = deliveries.outbox {
+            for worker in deliveries.workers {
+                let counts = try await outbox.deliveryCounts(sink: worker.target.name)
+                TopologyRunner.printError(
+                    "delivery to \(worker.target.name): \(counts.delivered) delivered, \(counts.pending) pending"
+                        + (counts.pending > 0 ? " (queued for the next run)" : "")
+                        + ", \(worker.failedAttempts) failed attempts this run")
+            }
+        }
         try await serving.value
+    }
+
+    /// A delivery worker for each Alertmanager and webhook sink of `topology`, on the outbox of its
+    /// store (opened, and migrated, before the pipeline opens it).
+    static func deliveryWorkers(
+        _ topology: Topology, store: Topology.StoreSpec, logLevel: Logger.Level
+    ) throws -> (outbox: HistoryStore?, workers: [DeliveryWorker]) {
+        let targets = topology.sinks.deliveryTargets
+        guard !targets.isEmpty else { return (nil, []) }
+        let outbox = try HistoryStore(path: store.path, retention: store.retention)
+        var logger = Logger(label: "driftline.delivery")
+        logger.logLevel = logLevel
+        return (outbox, targets.map { DeliveryWorker(target: $0, store: outbox, logger: logger) })
     }
 
     /// Runs `pipeline` on a thread of its own (it blocks until its sources end), off the

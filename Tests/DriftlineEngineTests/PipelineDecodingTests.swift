@@ -41,8 +41,8 @@ import Testing
                         mapping: .contract(segmentDimensions: ["device", "line"])),
                 ],
                 sinks: Topology.SinkSpecs(
-                    results: .file(path: outputs[0]), alerts: .file(path: outputs[1]),
-                    retrain: .file(path: outputs[2]), deadLetter: .file(path: outputs[3])))
+                    results: .file(path: outputs[0]), alerts: [.file(path: outputs[1])],
+                    retrain: [.file(path: outputs[2])], deadLetter: .file(path: outputs[3])))
             let summary = try Pipeline(topology: topology, baselines: [baseline], decoding: decoding).run()
             return (summary, try outputs.map { try Self.withoutWallClock(String(contentsOfFile: $0, encoding: .utf8)) })
         }

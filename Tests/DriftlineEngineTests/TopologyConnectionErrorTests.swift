@@ -222,9 +222,19 @@ import Testing
             "Kafka topic 'a/b' in sinks.results.topic may hold only ASCII letters, digits, '.', '_' and '-'"
         ),
         (  // `webhook` at column 25 of line 6
-            yaml("sinks: {results: {type: webhook}, alerts: {type: stdout}, dead_letter: {type: stdout}}"),
-            .unsupported, 6, 25,
-            "sink type 'webhook' is not supported yet; use file, stdout, kafka or mqtt"
+            yaml(
+                "sinks: {results: {type: webhook, url: 'http://h/'}, alerts: {type: stdout}, dead_letter: {type: stdout}}"
+            ),
+            .invalidValue, 6, 25,
+            "sinks.results cannot be a webhook sink: webhook sinks take only alerts and retraining triggers; use it "
+                + "under sinks.alerts or sinks.retrain"
+        ),
+        (  // `alertmanager` at column 66 of line 6
+            yaml(
+                "sinks: {results: {type: stdout}, alerts: [{type: stdout}, {type: alertmanager, url: 'http://am:9093'}], "
+                    + "dead_letter: {type: stdout}}"), .inconsistent, 6, 66,
+            "sinks.alerts[1] is an alertmanager sink, which delivers through the history store's outbox so that a "
+                + "receiver that is down loses nothing; add a store section (store: {path: history.db})"
         ),
         (  // `[a]` at column 50 of line 5
             yaml("sources: [{name: s, type: file, path: x, topics: [a]}]"), .invalidValue, 5, 50,

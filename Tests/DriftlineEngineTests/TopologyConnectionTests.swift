@@ -112,12 +112,14 @@ import Testing
         #expect(topology.sinks.results == .kafka(topic: "driftline.windows", connection: Self.kafka))
         #expect(
             topology.sinks.alerts
-                == .mqtt(
-                    topic: "plant/alerts", connection: Self.broker(clientID: "driftline-plant-alerts"),
-                    statusPrefix: "plant/status"))
+                == [
+                    .mqtt(
+                        topic: "plant/alerts", connection: Self.broker(clientID: "driftline-plant-alerts"),
+                        statusPrefix: "plant/status")
+                ])
         #expect(
             topology.sinks.retrain
-                == .kafka(topic: "retrain", connection: .init(properties: ["bootstrap.servers": "r:9092"])))
+                == [.kafka(topic: "retrain", connection: .init(properties: ["bootstrap.servers": "r:9092"]))])
         #expect(
             topology.sinks.deadLetter
                 == .mqtt(topic: "plant/dead", connection: Self.broker(clientID: "dl"), statusPrefix: nil))
@@ -148,7 +150,8 @@ import Testing
               dead_letter: {type: stdout}
             """)
         guard case .mqtt(let source) = topology.sources[0].transport,
-            case .mqtt(_, let results, _) = topology.sinks.results, case .mqtt(_, let alerts, _) = topology.sinks.alerts
+            case .mqtt(_, let results, _) = topology.sinks.results,
+            case .mqtt(_, let alerts, _) = topology.sinks.alerts.first
         else {
             Issue.record("expected MQTT source and sinks, got \(topology)")
             return

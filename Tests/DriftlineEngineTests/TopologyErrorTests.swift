@@ -27,7 +27,7 @@ import Testing
         (
             yaml(extra: "colour: red"), .unknownKey, 5, 1,
             "unknown key 'colour' at the top level; expected one of: name, time, windows, keys, labels, limits, baselines, "
-                + "latency, connections, sources, sinks, rules, store"
+                + "latency, connections, sources, sinks, rules, store, retrain, schedule"
         ),
         (  // `mode` at column 21
             yaml(extra: "store: {path: h.db, mode: wal}"), .unknownKey, 5, 21,

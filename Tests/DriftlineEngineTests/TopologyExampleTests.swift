@@ -65,8 +65,8 @@ import Testing
             topology.sinks
                 == .init(
                     results: .kafka(topic: "driftline.windows", connection: kafka),
-                    alerts: .mqtt(topic: "plant/alerts", connection: broker, statusPrefix: "plant/status"),
-                    retrain: .kafka(topic: "driftline.retrain", connection: kafka),
+                    alerts: [.mqtt(topic: "plant/alerts", connection: broker, statusPrefix: "plant/status")],
+                    retrain: [.kafka(topic: "driftline.retrain", connection: kafka)],
                     deadLetter: .kafka(topic: "driftline.dead-letter", connection: kafka)))
     }
 

@@ -31,7 +31,7 @@ import Testing
         #expect(topology.latencyBudgetMs == 100)
         #expect(topology.sources == [.init(name: "s", transport: .stdin, mapping: .contract(segmentDimensions: []))])
         #expect(topology.sinks.results == .stdout)
-        #expect(topology.sinks.retrain == .stdout)
+        #expect(topology.sinks.retrain == [.stdout])
         #expect(topology.rules == RuleSpec.defaults)
     }
 
@@ -140,7 +140,7 @@ import Testing
         #expect(
             topology.sinks
                 == .init(
-                    results: .file(path: "/plant/out/windows.ndjson"), alerts: .stdout, retrain: .stdout,
+                    results: .file(path: "/plant/out/windows.ndjson"), alerts: [.stdout], retrain: [.stdout],
                     deadLetter: .file(path: "/var/dl.ndjson")))
         #expect(
             topology.rules == [
@@ -159,7 +159,8 @@ import Testing
     @Test func theStorePathIsResolvedAgainstTheTopologysDirectory() throws {
         #expect(try loadTopology(Self.minimal).store == nil)
         let relative = try loadTopology(Self.minimal + "\nstore: {path: ../history/h.db}")
-        #expect(relative.store == Topology.StoreSpec(path: "/plant/history/h.db"))
+        // A topology's run carries on from the rule states its store kept (a replay's starts afresh).
+        #expect(relative.store == Topology.StoreSpec(path: "/plant/history/h.db", resumesRules: true))
         let absolute = try loadTopology(Self.minimal + "\nstore: {path: /var/lib/driftline/h.db}")
         #expect(absolute.store?.path == "/var/lib/driftline/h.db")
         #expect(absolute.store?.retention == Retention(raw: 2_592_000_000, hour: 31_536_000_000, day: nil))
@@ -172,12 +173,12 @@ import Testing
         let shared = try loadTopology(
             Self.minimal.replacingOccurrences(
                 of: "alerts: {type: stdout}", with: "alerts: {type: file, path: a.ndjson}"))
-        #expect(shared.sinks.retrain == .file(path: "/plant/topologies/a.ndjson"))
+        #expect(shared.sinks.retrain == [.file(path: "/plant/topologies/a.ndjson")])
         let own = try loadTopology(
             Self.minimal.replacingOccurrences(
                 of: "alerts: {type: stdout}", with: "alerts: {type: stdout}, retrain: {type: file, path: r.ndjson}"))
-        #expect(own.sinks.alerts == .stdout)
-        #expect(own.sinks.retrain == .file(path: "/plant/topologies/r.ndjson"))
+        #expect(own.sinks.alerts == [.stdout])
+        #expect(own.sinks.retrain == [.file(path: "/plant/topologies/r.ndjson")])
     }
 
     @Test func loadingFromAFileResolvesPathsAgainstItsDirectory() throws {

@@ -25,7 +25,7 @@ struct KafkaToFiles {
             ],
             sinks: Topology.SinkSpecs(
                 results: .file(path: work.url("windows.ndjson").path),
-                alerts: .file(path: work.url("alerts.ndjson").path),
+                alerts: [.file(path: work.url("alerts.ndjson").path)],
                 deadLetter: .file(path: work.url("dead.ndjson").path)))
         pipeline = Pipeline(topology: topology, baselines: [])
         let pipeline = pipeline

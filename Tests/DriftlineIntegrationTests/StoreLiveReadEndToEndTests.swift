@@ -85,7 +85,7 @@ import Testing
             ],
             sinks: Topology.SinkSpecs(
                 results: .file(path: work.url("windows.ndjson").path),
-                alerts: .file(path: work.url("alerts.ndjson").path),
+                alerts: [.file(path: work.url("alerts.ndjson").path)],
                 deadLetter: .file(path: work.url("dead.ndjson").path)),
             store: Topology.StoreSpec(path: store.path))
         let pipeline = Pipeline(topology: topology, baselines: [baseline])
@@ -115,9 +115,17 @@ import Testing
             let deadline = Date().addingTimeInterval(30)
             while pipeline.recordsProcessed < sent && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
             Thread.sleep(forTimeInterval: pause)  // the store commits what the chunk closed
-            if case .success(let seen) = Self.read(store, "SELECT first_seen || char(10) || last_seen FROM baselines") {
+            // On a loaded machine the commit can come later: wait up to 20 s for last_seen to move.
+            let committed = Date().addingTimeInterval(20)
+            while case .success(let seen) = Self.read(
+                store, "SELECT first_seen || char(10) || last_seen FROM baselines")
+            {
                 firstSeen = seen[0]
-                lastSeen.append(seen[1])
+                if seen[1] > (lastSeen.last ?? seen[0]) || Date() >= committed {
+                    lastSeen.append(seen[1])
+                    break
+                }
+                Thread.sleep(forTimeInterval: 0.1)
             }
         }
         pipeline.stop()

@@ -74,8 +74,8 @@ import Testing
             sinks: Topology.SinkSpecs(
                 results: .mqtt(
                     topic: "driftline/windows", connection: mqtt("e2e-results"), statusPrefix: "driftline/status"),
-                alerts: .kafka(topic: "alerts", connection: kafkaConnection),
-                retrain: .kafka(topic: "retrain", connection: kafkaConnection),
+                alerts: [.kafka(topic: "alerts", connection: kafkaConnection)],
+                retrain: [.kafka(topic: "retrain", connection: kafkaConnection)],
                 deadLetter: .kafka(topic: "dead", connection: kafkaConnection)))
         let pipeline = Pipeline(topology: topology, baselines: [baseline])
         let engine = BackgroundRun { try pipeline.run() }

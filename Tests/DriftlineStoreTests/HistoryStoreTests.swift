@@ -84,7 +84,7 @@ import Testing
             "window_counts": ["model", "version", "segment", "window_start"],
             "window_rollups": ["resolution", "model", "version", "segment", "window_start"],
             "rollup_psi": ["resolution", "model", "version", "segment", "window_start", "feature"],
-            "rule_state": ["alert_id"], "engine_state": ["name"],
+            "rule_state": ["alert_id"], "engine_state": ["name"], "alert_outbox": ["seq"],
         ]
         try queue.read { db in
             for (table, key) in expected {
@@ -95,7 +95,7 @@ import Testing
             #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
             #expect(
                 try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") == [
-                    "v1", "v2: rollups", "v3: rule state",
+                    "v1", "v2: rollups", "v3: rule state", "v4: alert delivery",
                 ])
             let record = try Row.fetchAll(db, sql: "SELECT name FROM pragma_table_info('window_results')")
             #expect(record.contains { $0["name"] as String == "record" })

@@ -96,7 +96,7 @@ import Testing
         let migrations = try DatabaseQueue(path: path).read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
         }
-        #expect(migrations == ["v1", "v2: rollups"])
+        #expect(migrations == ["v1", "v2: rollups", "v3: rule state", "v4: alert delivery"])
         #expect(try store.rows(StoreQuery(.windows)).rows.map(\.record) == ["{\"old\":true}"])
         #expect(try store.rows(StoreQuery(.models)).rows.count == 1)
         var batch = StoreBatch()

@@ -71,8 +71,8 @@ struct AlertLatencyCommand: ParsableCommand {
             ],
             sinks: Topology.SinkSpecs(
                 results: .kafka(topic: "driftline.windows", connection: sink),
-                alerts: .kafka(topic: "driftline.alerts", connection: sink),
-                retrain: .kafka(topic: "driftline.retrain", connection: sink),
+                alerts: [.kafka(topic: "driftline.alerts", connection: sink)],
+                retrain: [.kafka(topic: "driftline.retrain", connection: sink)],
                 deadLetter: .kafka(topic: "driftline.dead-letter", connection: sink)))
         let pipeline = Pipeline(topology: topology, baselines: [baseline])
         let engine = BackgroundRun { try pipeline.run() }

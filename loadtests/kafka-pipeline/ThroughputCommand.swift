@@ -83,8 +83,8 @@ struct ThroughputCommand: ParsableCommand {
             ],
             sinks: Topology.SinkSpecs(
                 results: .kafka(topic: "driftline.windows", connection: connection),
-                alerts: .kafka(topic: "driftline.alerts", connection: connection),
-                retrain: .kafka(topic: "driftline.retrain", connection: connection),
+                alerts: [.kafka(topic: "driftline.alerts", connection: connection)],
+                retrain: [.kafka(topic: "driftline.retrain", connection: connection)],
                 deadLetter: .kafka(topic: "driftline.dead-letter", connection: connection)))
         let pipeline = Pipeline(
             topology: topology, baselines: [baseline], decoding: singleThread ? .engineThread : .readerThread)

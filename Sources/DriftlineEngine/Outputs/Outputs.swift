@@ -5,15 +5,17 @@ import Foundation
 
 /// The four output streams of a topology (window results, alerts, retraining triggers, dead
 /// letters): encodes each record as the contract's JSON and hands it, keyed by its deterministic
-/// id, to the sink its topology names. Targets named twice share one sink. With a history store,
+/// id, to the sinks its topology names. Targets named twice share one sink. With a history store,
 /// results, alerts and triggers also go to the store, as the same bytes, with the windows' counts
-/// when the processor keeps them (the store rolls them up into hours and days).
+/// when the processor keeps them (the store rolls them up into hours and days). Alerts and triggers
+/// for HTTP delivery targets (Alertmanager, webhooks) are not written here: the store queues them in
+/// its outbox, in the same transaction, for the delivery workers.
 final class Outputs {
     /// Writes the history store on its own thread, when the topology keeps one.
     private let store: StoreWriter?
     private let results: any OutputSink
-    private let alerts: any OutputSink
-    private let retrain: any OutputSink
+    private let alerts: [any OutputSink]
+    private let retrain: [any OutputSink]
     private let deadLetters: any OutputSink
     private let all: [any OutputSink]
     private let encoder = ContractEncoder()
@@ -21,7 +23,8 @@ final class Outputs {
     /// The baselines in use: a store batch carrying windows of one of them also moves its `last_seen`.
     private var baselines: [Baseline] = []
 
-    /// Opens the sinks of `specs`; `make` builds a sink for a target the first time it is named.
+    /// Opens the sinks of `specs`; `make` builds a sink for a target the first time it is named
+    /// (never for a delivery target, which the store's outbox serves).
     init(
         _ specs: Topology.SinkSpecs, store: StoreWriter? = nil, make: (Topology.SinkTarget) throws -> any OutputSink
     ) throws {
@@ -34,8 +37,8 @@ final class Outputs {
             return made
         }
         results = try sink(specs.results)
-        alerts = try sink(specs.alerts)
-        retrain = try sink(specs.retrain)
+        alerts = try specs.alerts.filter { $0.delivery == nil }.map(sink)
+        retrain = try specs.retrain.filter { $0.delivery == nil }.map(sink)
         deadLetters = try sink(specs.deadLetter)
         all = opened.map(\.1)
     }
@@ -53,12 +56,12 @@ final class Outputs {
         }
         for alert in output.alerts {
             let record = try encoder.encode(alert)
-            try alerts.write(record, key: alert.alertID)
+            for sink in alerts { try sink.write(record, key: alert.alertID) }
             if store != nil { batch.alerts.append(StoreBatch.Entry(alert, record: record)) }
         }
         for trigger in output.triggers {
             let record = try encoder.encode(trigger)
-            try retrain.write(record, key: trigger.triggerID)
+            for sink in retrain { try sink.write(record, key: trigger.triggerID) }
             if store != nil { batch.triggers.append(StoreBatch.Entry(trigger, record: record)) }
         }
         if store != nil && !batch.results.isEmpty { batch.baselines = seen(in: output.results) }

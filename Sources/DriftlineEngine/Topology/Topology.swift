@@ -125,27 +125,57 @@ public struct Topology: Equatable, Sendable {
         /// An MQTT topic, one JSON record per QoS 1 message; with `statusPrefix`, the latest status
         /// of each model is also published, retained, under that prefix (`<statusPrefix>/<model>`).
         case mqtt(topic: String, connection: Topology.MQTTConnection, statusPrefix: String?)
+        /// Alertmanager or a webhook over HTTP, through the history store's outbox (alerts and
+        /// triggers only; the topology has a `store`).
+        case delivery(DeliveryTarget)
+
+        /// The HTTP delivery target, when this is one.
+        public var delivery: DeliveryTarget? {
+            if case .delivery(let target) = self { target } else { nil }
+        }
     }
 
     /// The engine's output streams.
     public struct SinkSpecs: Equatable, Sendable {
         /// Window results.
         public var results: SinkTarget
-        /// Alert transitions.
-        public var alerts: SinkTarget
-        /// Retraining triggers; the alerts target unless the topology names one.
-        public var retrain: SinkTarget
+        /// Where alert transitions go: every one of these.
+        public var alerts: [SinkTarget]
+        /// Where retraining triggers go; by default the alerts targets that are not Alertmanager.
+        public var retrain: [SinkTarget]
         /// Records that could not be decoded or mapped, with their reason and raw bytes.
         public var deadLetter: SinkTarget
         /// The scheduled period reports (`schedule`); `nil` when the topology has none.
         public var reports: SinkTarget?
 
-        /// Sinks sending retraining triggers to `retrain`, or with the alerts when it is `nil`.
-        public init(results: SinkTarget, alerts: SinkTarget, retrain: SinkTarget? = nil, deadLetter: SinkTarget) {
+        /// Sinks sending retraining triggers to `retrain`, or, when it is `nil`, to the alerts
+        /// targets that are not Alertmanager (which takes alerts only).
+        public init(
+            results: SinkTarget, alerts: [SinkTarget], retrain: [SinkTarget]? = nil, deadLetter: SinkTarget
+        ) {
             self.results = results
             self.alerts = alerts
-            self.retrain = retrain ?? alerts
+            self.retrain =
+                retrain
+                ?? alerts.filter {
+                    if case .delivery(let target) = $0, case .alertmanager = target.kind { false } else { true }
+                }
             self.deadLetter = deadLetter
+        }
+
+        /// The HTTP delivery targets alerts or triggers go to, each once, in file order.
+        public var deliveryTargets: [DeliveryTarget] {
+            var targets: [DeliveryTarget] = []
+            for target in (alerts + retrain).compactMap(\.delivery) where !targets.contains(target) {
+                targets.append(target)
+            }
+            return targets
+        }
+
+        /// The outbox queues of the store: alerts and triggers queued for their delivery targets.
+        public var outbox: OutboxRoutes {
+            OutboxRoutes(
+                alerts: alerts.compactMap(\.delivery?.name), triggers: retrain.compactMap(\.delivery?.name))
         }
     }
 

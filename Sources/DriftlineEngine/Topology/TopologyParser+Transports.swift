@@ -1,14 +1,15 @@
 import DriftlineCore
 import DriftlineMQTT
+import Foundation
 import Yams
 
 extension TopologyParser {
     /// What a source or sink is, by its `type`.
     enum TransportType: String {
-        case file, stdin, stdout, kafka, mqtt
+        case file, stdin, stdout, kafka, mqtt, alertmanager, webhook
 
         /// The article a message puts before the type's name ("a kafka source", "an mqtt sink").
-        var article: String { self == .mqtt ? "an" : "a" }
+        var article: String { self == .mqtt || self == .alertmanager ? "an" : "a" }
     }
 
     /// Whether a mapping describes a source or a sink.
@@ -17,7 +18,8 @@ extension TopologyParser {
 
         /// The types a `type` may name, in the order messages list them.
         var types: [TransportType] {
-            self == .source ? [.file, .stdin, .kafka, .mqtt] : [.file, .stdout, .kafka, .mqtt]
+            self == .source
+                ? [.file, .stdin, .kafka, .mqtt] : [.file, .stdout, .kafka, .mqtt, .alertmanager, .webhook]
         }
 
         /// The key naming what a broker source reads or a broker sink writes.
@@ -25,13 +27,15 @@ extension TopologyParser {
     }
 
     /// The keys of a sink mapping.
-    private static let sinkKeys = ["type", "path", "connection", "topic", "client_id", "status_prefix"]
-    /// The sink types reserved for later versions, rejected as not supported yet.
-    private static let laterSinkTypes: Set<String> = ["webhook", "alertmanager"]
+    private static let sinkKeys = [
+        "type", "path", "connection", "topic", "client_id", "status_prefix", "url", "headers", "timeout",
+        "repost_interval",
+    ]
     /// The keys that only some types take, and those types.
     private static let typedKeys: [(key: String, types: [TransportType])] = [
         ("path", [.file]), ("connection", [.kafka, .mqtt]), ("topics", [.kafka, .mqtt]), ("topic", [.kafka, .mqtt]),
-        ("group", [.kafka]), ("client_id", [.mqtt]), ("status_prefix", [.mqtt]),
+        ("group", [.kafka]), ("client_id", [.mqtt]), ("status_prefix", [.mqtt]), ("url", [.alertmanager, .webhook]),
+        ("timeout", [.alertmanager, .webhook]), ("headers", [.webhook]), ("repost_interval", [.alertmanager]),
     ]
     /// The characters a Kafka topic name may hold.
     private static let kafkaTopicScalars = Set(
@@ -47,13 +51,7 @@ extension TopologyParser {
         }
         let names = role.types.map(\.rawValue)
         guard let type = role.types.first(where: { $0.rawValue == text }) else {
-            if role == .sink, Self.laterSinkTypes.contains(text) {
-                reader.report(
-                    .unsupported, at: typeNode.mark,
-                    "sink type '\(text)' is not supported yet; use \(Self.list(names, "or"))")
-            } else {
-                reader.reportUnknownWord(text, at: typeNode.mark, path: fields.path("type"), known: names)
-            }
+            reader.reportUnknownWord(text, at: typeNode.mark, path: fields.path("type"), known: names)
             return nil
         }
         let before = reader.diagnostics.count
@@ -70,6 +68,7 @@ extension TopologyParser {
             case .file: ["path"]
             case .stdin, .stdout: []
             case .kafka, .mqtt: ["connection", role.topicKey]
+            case .alertmanager, .webhook: ["url"]
             }
         for key in required where fields[key] == nil {
             reader.report(
@@ -85,7 +84,8 @@ extension TopologyParser {
     ) -> Topology.SourceSpec.Transport? {
         switch transportType(fields, owner: node, role: .source) {
         case .file: return filePath(fields).map { .file(path: $0) }
-        case .stdin, .stdout: return .stdin  // `stdout` is not a source type; transportType never returns it here
+        // `stdout`, `alertmanager` and `webhook` are not source types; transportType never returns them here.
+        case .stdin, .stdout, .alertmanager, .webhook: return .stdin
         case .kafka:
             let connection = fields["connection"].flatMap {
                 kafkaConnection($0, path: fields.path("connection"), role: .source)
@@ -108,13 +108,20 @@ extension TopologyParser {
         }
     }
 
-    /// The sink `sinks.<name>`: a mapping of `type` and the keys that type takes.
-    mutating func sinkTarget(_ node: Node, name: String) -> Topology.SinkTarget? {
-        guard let fields = reader.fields(node, path: "sinks.\(name)", allowed: Self.sinkKeys, required: ["type"])
+    /// The sink at `path` of the output stream `sinks.<name>`: a mapping of `type` and the keys that
+    /// type takes. Alertmanager takes alerts only, a webhook alerts and retraining triggers, and
+    /// both deliver through the history store's outbox, so they need `hasStore`.
+    mutating func sinkTarget(_ node: Node, name: String, path: String, hasStore: Bool) -> Topology.SinkTarget? {
+        guard let fields = reader.fields(node, path: path, allowed: Self.sinkKeys, required: ["type"])
         else { return nil }
-        switch transportType(fields, owner: node, role: .sink) {
+        let type = transportType(fields, owner: node, role: .sink)
+        if let type, type == .alertmanager || type == .webhook {
+            return deliveryTarget(fields, type: type, stream: name, hasStore: hasStore)
+        }
+        switch type {
         case .file: return filePath(fields).map { .file(path: $0) }
-        case .stdin, .stdout: return .stdout  // `stdin` is not a sink type; transportType never returns it here
+        // `stdin` is not a sink type, delivery types are read above; transportType never returns them here.
+        case .stdin, .stdout, .alertmanager, .webhook: return .stdout
         case .kafka:
             let connection = fields["connection"].flatMap {
                 kafkaConnection($0, path: fields.path("connection"), role: .sink)
@@ -139,6 +146,79 @@ extension TopologyParser {
     }
 
     // MARK: - Pieces
+
+    /// An Alertmanager or webhook sink of the stream `sinks.<stream>`, checked: the stream takes it,
+    /// the topology has a store, the URL is http(s) with a host, durations and headers are valid.
+    private mutating func deliveryTarget(
+        _ fields: Fields, type: TransportType, stream: String, hasStore: Bool
+    ) -> Topology.SinkTarget? {
+        let mark = fields["type"]?.mark
+        let streams = type == .alertmanager ? ["alerts"] : ["alerts", "retrain"]
+        guard streams.contains(stream) else {
+            reader.report(
+                .invalidValue, at: mark,
+                "\(fields.path) cannot be \(type.article) \(type) sink: \(type) sinks take only "
+                    + (type == .alertmanager ? "alerts" : "alerts and retraining triggers")
+                    + "; use it under \(Self.list(streams.map { "sinks.\($0)" }, "or"))")
+            return nil
+        }
+        guard hasStore else {
+            reader.report(
+                .inconsistent, at: mark,
+                "\(fields.path) is \(type.article) \(type) sink, which delivers through the history store's outbox "
+                    + "so that a receiver that is down loses nothing; add a store section (store: {path: history.db})")
+            return nil
+        }
+        let before = reader.diagnostics.count
+        let url = fields["url"].flatMap { deliveryURL($0, path: fields.path("url")) }
+        let timeout = fields["timeout"].flatMap { reader.duration($0, path: fields.path("timeout"), positive: true) }
+        let kind: DeliveryTarget.Kind
+        if type == .alertmanager {
+            let repost = fields["repost_interval"].flatMap {
+                reader.duration($0, path: fields.path("repost_interval"), positive: true)
+            }
+            kind = .alertmanager(repostIntervalMs: repost ?? DeliveryTarget.defaultRepostIntervalMs)
+        } else {
+            kind = .webhook(headers: fields["headers"].map { headers($0, path: fields.path("headers")) } ?? [:])
+        }
+        guard let url, reader.diagnostics.count == before else { return nil }
+        return .delivery(DeliveryTarget(url: url, kind: kind, timeoutMs: timeout ?? DeliveryTarget.defaultTimeoutMs))
+    }
+
+    /// An absolute `http` or `https` URL with a host, without a query or fragment.
+    private mutating func deliveryURL(_ node: Node, path: String) -> String? {
+        guard let text = reader.string(node, path: path) else { return nil }
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
+            components.query == nil, components.fragment == nil
+        else {
+            reader.report(
+                .invalidValue, at: node.mark,
+                "\(path) '\(text)' is not an http or https URL with a host (like http://alertmanager:9093)")
+            return nil
+        }
+        return text
+    }
+
+    /// A webhook's `headers`: names that are HTTP tokens, each with a string value.
+    private mutating func headers(_ node: Node, path: String) -> [String: String] {
+        var headers: [String: String] = [:]
+        let tokenScalars = Set(
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-.^_`|~".unicodeScalars)
+        for pair in reader.pairs(node, path: path) ?? [] {
+            guard !pair.key.isEmpty, pair.key.unicodeScalars.allSatisfy(tokenScalars.contains) else {
+                reader.report(.invalidValue, at: pair.keyMark, "'\(pair.key)' in \(path) is not an HTTP header name")
+                continue
+            }
+            guard let value = reader.string(pair.value, path: "\(path).\(pair.key)") else { continue }
+            guard !value.contains(where: { $0 == "\r" || $0 == "\n" }) else {
+                reader.report(.invalidValue, at: pair.value.mark, "\(path).\(pair.key) holds a line break")
+                continue
+            }
+            headers[pair.key] = value
+        }
+        return headers
+    }
 
     /// The MQTT connection of the source or sink whose keys `fields` holds, with its client id:
     /// `client_id`, or `driftline-<topology>-<name>`. Each client id is unique per broker.

@@ -39,7 +39,7 @@ struct TopologyParser {
         let baselinePaths = top["baselines"].map { self.baselinePaths($0) } ?? []
         let latencyBudgetMs = top["latency"].map { latencyBudget($0) } ?? 100
         let sources = top["sources"].flatMap { self.sources($0, dimensions: Set(keys.joined()).sorted()) }
-        let sinks = top["sinks"].flatMap { sinkSpecs($0) }
+        let sinks = top["sinks"].flatMap { sinkSpecs($0, hasStore: top["store"] != nil) }
         let store = top["store"].flatMap { storeSpec($0) }
         let rules =
             top["rules"].map {
@@ -230,22 +230,54 @@ struct TopologyParser {
         return Topology.StoreSpec(path: reader.absolutePath(path), retention: retention, resumesRules: true)
     }
 
-    private mutating func sinkSpecs(_ node: Node) -> Topology.SinkSpecs? {
+    private mutating func sinkSpecs(_ node: Node, hasStore: Bool) -> Topology.SinkSpecs? {
         guard
             let sinks = reader.fields(
                 node, path: "sinks", allowed: ["results", "alerts", "retrain", "dead_letter", "reports"],
                 required: ["results", "alerts", "dead_letter"])
         else { return nil }
-        let results = sinks["results"].flatMap { sinkTarget($0, name: "results") }
-        let alerts = sinks["alerts"].flatMap { sinkTarget($0, name: "alerts") }
-        let retrain = sinks["retrain"].flatMap { sinkTarget($0, name: "retrain") }
-        let deadLetter = sinks["dead_letter"].flatMap { sinkTarget($0, name: "dead_letter") }
-        let reports = sinks["reports"].flatMap { sinkTarget($0, name: "reports") }
+        let results = sinks["results"].flatMap {
+            sinkTarget($0, name: "results", path: "sinks.results", hasStore: hasStore)
+        }
+        let alerts = sinks["alerts"].flatMap { sinkList($0, name: "alerts", hasStore: hasStore) }
+        let retrain = sinks["retrain"].flatMap { sinkList($0, name: "retrain", hasStore: hasStore) }
+        let deadLetter = sinks["dead_letter"].flatMap {
+            sinkTarget($0, name: "dead_letter", path: "sinks.dead_letter", hasStore: hasStore)
+        }
+        let reports = sinks["reports"].flatMap {
+            sinkTarget($0, name: "reports", path: "sinks.reports", hasStore: hasStore)
+        }
         guard let results, let alerts, let deadLetter, retrain != nil || sinks["retrain"] == nil,
             reports != nil || sinks["reports"] == nil
         else { return nil }
         var specs = Topology.SinkSpecs(results: results, alerts: alerts, retrain: retrain, deadLetter: deadLetter)
         specs.reports = reports
         return specs
+    }
+
+    /// `sinks.<name>`: one sink mapping, or a non-empty list of them, each target named once.
+    private mutating func sinkList(_ node: Node, name: String, hasStore: Bool) -> [Topology.SinkTarget]? {
+        let path = "sinks.\(name)"
+        guard node.sequence != nil else {
+            return sinkTarget(node, name: name, path: path, hasStore: hasStore).map { [$0] }
+        }
+        guard let items = reader.sequence(node, path: path), !items.isEmpty else {
+            reader.report(.invalidValue, at: node.mark, "\(path) must list at least one sink")
+            return nil
+        }
+        let before = reader.diagnostics.count
+        var targets: [Topology.SinkTarget] = []
+        for (index, item) in items.enumerated() {
+            guard let target = sinkTarget(item, name: name, path: "\(path)[\(index)]", hasStore: hasStore) else {
+                continue
+            }
+            guard !targets.contains(target) else {
+                reader.report(
+                    .duplicateName, at: item.mark, "\(path)[\(index)] names the same sink as an earlier entry")
+                continue
+            }
+            targets.append(target)
+        }
+        return reader.diagnostics.count == before ? targets : nil
     }
 }
