@@ -26,16 +26,28 @@ final class DecodedBatchQueue: @unchecked Sendable {
         return true
     }
 
-    /// Takes the oldest batch, waiting for one; nil once the queue is closed.
-    func take() -> DecodedBatch? {
+    /// What `take` found.
+    enum Taken {
+        case batch(DecodedBatch)
+        /// No batch came within the time allowed.
+        case none
+        case closed
+    }
+
+    /// Takes the oldest batch, waiting for one until `deadline` (for ever when `nil`).
+    func take(until deadline: Date? = nil) -> Taken {
         condition.lock()
         defer { condition.unlock() }
         while batches.isEmpty {
-            if closed { return nil }
-            condition.wait()
+            if closed { return .closed }
+            if let deadline {
+                guard condition.wait(until: deadline) || !batches.isEmpty || closed else { return .none }
+            } else {
+                condition.wait()
+            }
         }
         condition.broadcast()
-        return batches.removeFirst()
+        return .batch(batches.removeFirst())
     }
 
     /// Keeps a processed batch's storage for `emptyBatch`.

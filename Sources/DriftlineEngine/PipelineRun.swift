@@ -40,6 +40,8 @@ final class PipelineRun {
     /// Reads and decodes the file sources on a thread of its own, when decoding is not on the
     /// engine's thread.
     private var fileStage: FileDecodeStage?
+    /// The file source (index in `files`) whose decoded batch the engine takes next.
+    private var fileTurn = 0
     private var streams: [Int: StreamInput] = [:]
     /// Dense partition numbers of streaming partitions, after the file sources' own.
     private var partitions: [PartitionKey: Int] = [:]
@@ -268,11 +270,18 @@ final class PipelineRun {
     }
 
     /// Processes one turn of each file source, decoded by the file decode stage: the same records in
-    /// the same order as `readFileBatches` reads them on this thread.
+    /// the same order as `readFileBatches` reads them on this thread. A source whose batch is not
+    /// ready within 100 ms (standard input while its writer pauses) keeps its turn for the next
+    /// call, so the engine's loop goes on meanwhile: ticks, commits, scheduled reports.
     private func takeDecodedFileBatches(from stage: FileDecodeStage) throws {
-        var index = 0
-        while index < files.count {
-            guard let batch = stage.queue.take() else { throw CancellationError() }
+        while fileTurn < files.count {
+            let batch: DecodedBatch
+            switch stage.queue.take(until: Date().addingTimeInterval(0.1)) {
+            case .batch(let taken): batch = taken
+            case .none: return
+            case .closed: throw CancellationError()
+            }
+            let index = fileTurn
             let input = files[index]
             precondition(batch.partition == input.partition, "the file decode stage took its turns out of order")
             let now = Pipeline.now()
@@ -304,12 +313,13 @@ final class PipelineRun {
             let more = batch.more
             stage.queue.recycle(batch)
             if more {
-                index += 1
+                fileTurn += 1
             } else {
                 processor.remove(partition: input.partition, now: now)
                 files.remove(at: index)
             }
         }
+        fileTurn = 0
     }
 
     private func takeQueuedBatches(wait: Duration) {

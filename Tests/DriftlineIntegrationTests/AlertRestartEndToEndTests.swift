@@ -1,3 +1,4 @@
+import DriftlineTestSupport
 import Foundation
 import Testing
 
@@ -44,6 +45,8 @@ import Testing
                 "--drift", "latency:x3@+10m..+35m", "--out", "events.ndjson",
             ])
         try work.buildBaseline(reference: "r.ndjson", test: "t.ndjson", out: "b.json")
+        // Runs with a store serve its HTTP API: on a free port, beside other tests.
+        _ = try work.write("engine.yaml", "http_host: 127.0.0.1\nhttp_port: \(try LoopbackPort.free())\n")
         // The first 25 minutes of events (the file is in time order), when latency has been high
         // for 15 minutes.
         let events = try work.lines("events.ndjson")
@@ -53,7 +56,7 @@ import Testing
         _ = try work.write("whole.yaml", Self.topology(input: "events.ndjson", alerts: "a0.ndjson", store: "s0.db"))
         _ = try work.write("first.yaml", Self.topology(input: "first.ndjson", alerts: "a1.ndjson", store: "s.db"))
         _ = try work.write("again.yaml", Self.topology(input: "events.ndjson", alerts: "a2.ndjson", store: "s.db"))
-        try work.run("driftline", ["run", "whole.yaml"])
+        try work.run("driftline", ["run", "whole.yaml", "--config", "engine.yaml"])
         let whole = try Self.transitions(work.lines("a0.ndjson"))
         let latency = whole.filter { $0.hasPrefix("latency_p99_high/") }
         // The uninterrupted run: the whole model and each line fire once, at 00:10, and resolve
@@ -63,7 +66,7 @@ import Testing
         #expect(latency.filter { $0.contains(" firing 2026-11-26T00:10:00.000Z") }.count == keys.count)
         #expect(latency.filter { $0.contains(" resolved 2026-11-26T00:35:00.000Z") }.count == keys.count)
 
-        try work.run("driftline", ["run", "first.yaml"])
+        try work.run("driftline", ["run", "first.yaml", "--config", "engine.yaml"])
         let first = try Self.transitions(work.lines("a1.ndjson"))
         #expect(!first.isEmpty && first.allSatisfy { $0.contains(" firing ") }, "\(first)")
         let active = try work.run("driftline", ["alerts", "--store", "s.db", "--format", "json"])
@@ -75,7 +78,7 @@ import Testing
         }
         #expect(Set(activeIDs) == Set(first.map { String($0.split(separator: " ")[0]) }))
 
-        try work.run("driftline", ["run", "again.yaml"])
+        try work.run("driftline", ["run", "again.yaml", "--config", "engine.yaml"])
         let again = try Self.transitions(work.lines("a2.ndjson"))
         #expect(again.allSatisfy { $0.contains(" resolved ") }, "\(again)")
         #expect(Set(first + again) == Set(whole), "\(first + again) vs \(whole)")
