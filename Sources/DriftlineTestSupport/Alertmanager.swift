@@ -76,20 +76,9 @@ public final class Alertmanager: @unchecked Sendable {
             "--storage.path=\(directory.appendingPathComponent("data").path)",
             "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=", "--log.level=info",
         ].map { "'\($0)'" }.joined(separator: " ")
-        let process = try ChildProcess(["/bin/sh", "-c", "exec \(command) 2>&1"], standardOutput: fd >= 0 ? fd : nil)
-        self.process = process
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
-            if process.hasExited {
-                self.process = nil
-                throw BrokerError(.startFailed, "Alertmanager exited at start-up; its log:\n\(log)")
-            }
-            if LoopbackPort.acceptsConnections(port) { return }
-            usleep(20_000)
-        }
-        process.terminate()
-        self.process = nil
-        throw BrokerError(.startFailed, "Alertmanager did not accept connections on port \(port) within 20 s:\n\(log)")
+        process = try ChildProcess.server(
+            ["/bin/sh", "-c", "exec \(command) 2>&1"], standardOutput: fd >= 0 ? fd : nil, name: "Alertmanager",
+            port: port, within: 20, log: { log })
     }
 
     /// Stops Alertmanager with SIGTERM and waits for it to exit; the alerts it held are gone.

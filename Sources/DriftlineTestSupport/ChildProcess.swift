@@ -134,3 +134,24 @@ public final class ChildProcess: @unchecked Sendable {
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 }
+
+extension ChildProcess {
+    /// Starts `arguments`, a server that listens on loopback `port`, and waits up to `seconds` for it
+    /// to accept connections.
+    /// - Throws: `BrokerError` naming `name`, with `log()`, when it exits or does not listen in time.
+    static func server(
+        _ arguments: [String], standardOutput: Int32? = nil, name: String, port: Int, within seconds: Int,
+        log: () -> String
+    ) throws -> ChildProcess {
+        let process = try ChildProcess(arguments, standardOutput: standardOutput)
+        let deadline = Date().addingTimeInterval(Double(seconds))
+        while Date() < deadline {
+            if process.hasExited { throw BrokerError(.startFailed, "\(name) exited at start-up; its log:\n\(log())") }
+            if LoopbackPort.acceptsConnections(port) { return process }
+            usleep(20_000)
+        }
+        process.terminate()
+        throw BrokerError(
+            .startFailed, "\(name) did not accept connections on port \(port) within \(seconds) s:\n\(log())")
+    }
+}

@@ -85,20 +85,9 @@ public final class MosquittoBroker: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard process == nil else { return }
-        let process = try ChildProcess([Self.executablePath, "-c", configurationFile.path])
-        self.process = process
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if process.hasExited {
-                self.process = nil
-                throw BrokerError(.startFailed, "mosquitto exited at start-up; its log:\n\(log)")
-            }
-            if LoopbackPort.acceptsConnections(port) { return }
-            usleep(20_000)
-        }
-        process.terminate()
-        self.process = nil
-        throw BrokerError(.startFailed, "mosquitto did not accept connections on port \(port) within 10 s:\n\(log)")
+        process = try ChildProcess.server(
+            [Self.executablePath, "-c", configurationFile.path], name: "mosquitto", port: port, within: 10,
+            log: { log })
     }
 
     /// Stops the broker with SIGTERM (it saves its persistence file) and waits for it to exit.

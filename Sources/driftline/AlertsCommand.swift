@@ -31,12 +31,7 @@ struct AlertsCommand: ParsableCommand {
 
     func run() throws {
         guard recent >= 0 else { throw ValidationError("--recent must be 0 or more") }
-        let history: HistoryStore
-        do {
-            history = try HistoryStore(path: store, readOnly: true)
-        } catch let error as StoreError where error.code == .missing {
-            throw ValidationError("--store: no history store at '\(store)'")
-        }
+        let history = try HistoryStore.forCommand(store)
         let active = try history.activeAlerts().filter { model == nil || $0.model == model }
         let transitions = try history.recent(.alerts, model: model, limit: recent)
         let triggers = try history.recent(.triggers, model: model, limit: recent)

@@ -70,11 +70,7 @@ struct QueryOptions: ParsableArguments {
 
     /// The store, opened read-only.
     func openStore() throws -> HistoryStore {
-        do {
-            return try HistoryStore(path: self.store, readOnly: true)
-        } catch let error as StoreError where error.code == .missing {
-            throw ValidationError("--store: no history store at '\(self.store)'")
-        }
+        try HistoryStore.forCommand(store)
     }
 
     /// Opens the store read-only and prints what `query` selects.
@@ -192,5 +188,16 @@ struct QueryModelsCommand: ParsableCommand {
 
     func run() throws {
         try options.run(try options.query(.models))
+    }
+}
+
+extension HistoryStore {
+    /// The store at `path` (a command's `--store`), opened read-only; a missing file is a usage error.
+    static func forCommand(_ path: String) throws -> HistoryStore {
+        do {
+            return try HistoryStore(path: path, readOnly: true)
+        } catch let error as StoreError where error.code == .missing {
+            throw ValidationError("--store: no history store at '\(path)'")
+        }
     }
 }

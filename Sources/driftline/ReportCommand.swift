@@ -53,12 +53,7 @@ struct ReportCommand: ParsableCommand {
             throw ValidationError(error.message)
         }
         guard period.from < period.to else { throw ValidationError("--from must be before --to") }
-        let history: HistoryStore
-        do {
-            history = try HistoryStore(path: store, readOnly: true)
-        } catch let error as StoreError where error.code == .missing {
-            throw ValidationError("--store: no history store at '\(store)'")
-        }
+        let history = try HistoryStore.forCommand(store)
         let targets = PeriodReport.Targets(accuracyGapPP: gapTarget, psi: psiTarget, latencyP99Ms: latencyTarget)
         var out = ""
         for (model, version) in try history.versions(from: period.from, to: period.to)

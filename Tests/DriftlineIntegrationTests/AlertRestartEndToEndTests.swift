@@ -36,15 +36,7 @@ import Testing
 
     @Test func aRestartedRunNeitherFiresAFiringAlertAgainNorForgetsToResolveIt() throws {
         let work = try Workspace()
-        try work.run("driftline-loadgen", ["reference", "--seed", "31", "--rows", "5000", "--out", "r.ndjson"])
-        try work.run("driftline-loadgen", ["test-set", "--seed", "32", "--rows", "2000", "--out", "t.ndjson"])
-        try work.run(
-            "driftline-loadgen",
-            [
-                "events", "--seed", "33", "--start", "2026-11-26T00:00:00Z", "--rate", "10", "--duration", "50m",
-                "--drift", "latency:x3@+10m..+35m", "--out", "events.ndjson",
-            ])
-        try work.buildBaseline(reference: "r.ndjson", test: "t.ndjson", out: "b.json")
+        try work.generateWeldLine(seed: 31, duration: "50m", drifts: ["latency:x3@+10m..+35m"])
         // Runs with a store serve its HTTP API: on a free port, beside other tests.
         _ = try work.write("engine.yaml", "http_host: 127.0.0.1\nhttp_port: \(try LoopbackPort.free())\n")
         // The first 25 minutes of events (the file is in time order), when latency has been high

@@ -44,13 +44,7 @@ import Testing
 
     @Test func threeEpisodesRaiseExactlyTheirAlertsAndTriggersWithEvidence() throws {
         let work = try Workspace()
-        try work.run("driftline-loadgen", ["reference", "--seed", "41", "--rows", "5000", "--out", "r.ndjson"])
-        try work.run("driftline-loadgen", ["test-set", "--seed", "42", "--rows", "2000", "--out", "t.ndjson"])
-        try work.run(
-            "driftline-loadgen",
-            ["events", "--seed", "43", "--start", "2026-11-26T00:00:00Z", "--rate", "10", "--duration", "110m"]
-                + Self.episodes.flatMap { ["--drift", $0.drift] } + ["--out", "events.ndjson"])
-        try work.buildBaseline(reference: "r.ndjson", test: "t.ndjson", out: "b.json")
+        try work.generateWeldLine(seed: 41, duration: "110m", drifts: Self.episodes.map(\.drift))
         try work.run(
             "driftline",
             [

@@ -289,6 +289,22 @@ struct Workspace {
         return text
     }
 
+    /// Generates a weld line's data with `driftline-loadgen`: `r.ndjson` (5,000 reference rows,
+    /// seed `seed`), `t.ndjson` (2,000 labelled test rows, `seed + 1`) and `events.ndjson` (10
+    /// inferences a second for `duration` from `start`, `seed + 2`, with `drifts`); and builds the
+    /// baseline `b.json` from the first two.
+    func generateWeldLine(
+        seed: Int, start: String = "2026-11-26T00:00:00Z", duration: String, drifts: [String]
+    ) throws {
+        try run("driftline-loadgen", ["reference", "--seed", "\(seed)", "--rows", "5000", "--out", "r.ndjson"])
+        try run("driftline-loadgen", ["test-set", "--seed", "\(seed + 1)", "--rows", "2000", "--out", "t.ndjson"])
+        try run(
+            "driftline-loadgen",
+            ["events", "--seed", "\(seed + 2)", "--start", start, "--rate", "10", "--duration", duration]
+                + drifts.flatMap { ["--drift", $0] } + ["--out", "events.ndjson"])
+        try buildBaseline(reference: "r.ndjson", test: "t.ndjson", out: "b.json")
+    }
+
     /// Builds the baseline of weld-defect-cls 3.2.0 from the workspace's `reference` (and `test`)
     /// files into `out` with `driftline baseline build`; returns what it printed.
     @discardableResult

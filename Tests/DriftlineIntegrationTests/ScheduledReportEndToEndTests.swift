@@ -8,15 +8,7 @@ import Testing
 @Suite(.serialized) struct ScheduledReportEndToEndTests {
     @Test func aScheduledRunWritesThePeriodReportAndTheTriggerItAsksFor() throws {
         let work = try Workspace()
-        try work.run("driftline-loadgen", ["reference", "--seed", "51", "--rows", "5000", "--out", "r.ndjson"])
-        try work.run("driftline-loadgen", ["test-set", "--seed", "52", "--rows", "2000", "--out", "t.ndjson"])
-        try work.run(
-            "driftline-loadgen",
-            [
-                "events", "--seed", "53", "--start", "2026-11-26T00:00:00Z", "--rate", "10", "--duration", "40m",
-                "--drift", "feature:current_a:+3@+20m", "--out", "events.ndjson",
-            ])
-        try work.buildBaseline(reference: "r.ndjson", test: "t.ndjson", out: "b.json")
+        try work.generateWeldLine(seed: 51, duration: "40m", drifts: ["feature:current_a:+3@+20m"])
         _ = try work.write("engine.yaml", "http_host: 127.0.0.1\nhttp_port: \(try LoopbackPort.free())\n")
         _ = try work.write(
             "scheduled.yaml",

@@ -34,15 +34,8 @@ import Testing
 
     @Test func queryReturnsWhatTheReplayWroteAndASecondReplayChangesNothing() throws {
         let work = try Workspace()
-        try work.run("driftline-loadgen", ["reference", "--seed", "21", "--rows", "5000", "--out", "r.ndjson"])
-        try work.run("driftline-loadgen", ["test-set", "--seed", "22", "--rows", "2000", "--out", "t.ndjson"])
-        try work.run(
-            "driftline-loadgen",
-            [
-                "events", "--seed", "23", "--start", "2026-11-26T00:00:00Z", "--rate", "10", "--duration", "40m",
-                "--drift", "feature:current_a:+3@+20m", "--drift", "latency:x3@+25m", "--out", "events.ndjson",
-            ])
-        try work.buildBaseline(reference: "r.ndjson", test: "t.ndjson", out: "b.json")
+        try work.generateWeldLine(
+            seed: 21, duration: "40m", drifts: ["feature:current_a:+3@+20m", "latency:x3@+25m"])
         func replay(_ suffix: String) throws {
             try work.run(
                 "driftline",
@@ -132,16 +125,10 @@ import Testing
     /// revision differs (a rollup has one; a window revised by late labels has several).
     @Test func rollupsAreTheResultsOfReplaysWithHourAndDayWindows() throws {
         let work = try Workspace()
-        try work.run("driftline-loadgen", ["reference", "--seed", "21", "--rows", "5000", "--out", "r.ndjson"])
-        try work.run("driftline-loadgen", ["test-set", "--seed", "22", "--rows", "2000", "--out", "t.ndjson"])
         // 2 h 20 min across midnight, with a feature drift and a latency regression.
-        try work.run(
-            "driftline-loadgen",
-            [
-                "events", "--seed", "23", "--start", "2026-11-26T22:30:00Z", "--rate", "10", "--duration", "140m",
-                "--drift", "feature:current_a:+3@+60m", "--drift", "latency:x3@+90m", "--out", "events.ndjson",
-            ])
-        try work.buildBaseline(reference: "r.ndjson", test: "t.ndjson", out: "b.json")
+        try work.generateWeldLine(
+            seed: 21, start: "2026-11-26T22:30:00Z", duration: "140m",
+            drifts: ["feature:current_a:+3@+60m", "latency:x3@+90m"])
         func replay(_ window: String, _ extra: [String]) throws {
             try work.run(
                 "driftline",
