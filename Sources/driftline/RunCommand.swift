@@ -29,6 +29,8 @@ struct RunCommand: AsyncParsableCommand {
         let loaded = try TopologyRunner.load(topology)
         let settings = try config.map(TopologyRunner.loadConfig) ?? EngineConfig()
         let pipeline = Pipeline(topology: loaded, baselines: try TopologyRunner.baselines(of: loaded, at: topology))
+        let signals = ShutdownSignals(timeoutMs: settings.shutdownTimeoutMs) { pipeline.stop() }
+        defer { withExtendedLifetime(signals) {} }
         guard let store = loaded.store else {
             TopologyRunner.report(try await Self.onThread(pipeline))
             return
@@ -67,7 +69,9 @@ struct RunCommand: AsyncParsableCommand {
             _ = await serving.result
             throw error
         }
-        for worker in deliveries.workers { worker.finish(withinMs: Self.drainMs) }
+        // Stopped by a signal, deliveries get half the shutdown timeout; the rest stays queued.
+        let drainMs = signals.stopRequested ? min(Self.drainMs, settings.shutdownTimeoutMs / 2) : Self.drainMs
+        for worker in deliveries.workers { worker.finish(withinMs: drainMs) }
         await delivering.value
         await group.triggerGracefulShutdown()
         TopologyRunner.report(summary)

@@ -7,6 +7,7 @@ import Yams
 /// http_host: 127.0.0.1   # address of the HTTP API and /metrics
 /// http_port: 9464
 /// log_level: info        # trace | debug | info | notice | warning | error | critical
+/// shutdown_timeout: 10s  # SIGTERM/SIGINT: the longest a graceful stop may take
 /// ```
 public struct EngineConfig: Equatable, Sendable {
     /// How much the engine logs, in swift-log's levels.
@@ -20,12 +21,19 @@ public struct EngineConfig: Equatable, Sendable {
     public var httpPort: Int
     /// The lowest level logged.
     public var logLevel: LogLevel
+    /// After SIGTERM or SIGINT, the longest the stop may take (milliseconds) before the engine
+    /// exits anyway, with status 1.
+    public var shutdownTimeoutMs: Int64
 
     /// Settings with the defaults a file gets for the keys it leaves out.
-    public init(httpHost: String = "127.0.0.1", httpPort: Int = 9464, logLevel: LogLevel = .info) {
+    public init(
+        httpHost: String = "127.0.0.1", httpPort: Int = 9464, logLevel: LogLevel = .info,
+        shutdownTimeoutMs: Int64 = 10_000
+    ) {
         self.httpHost = httpHost
         self.httpPort = httpPort
         self.logLevel = logLevel
+        self.shutdownTimeoutMs = shutdownTimeoutMs
     }
 
     /// The settings in the YAML file at `path`; every problem is reported, with its line.
@@ -38,7 +46,9 @@ public struct EngineConfig: Equatable, Sendable {
         let root = try NodeReader.compose(yaml: yaml, file: file)
         var reader = NodeReader(file: file, baseDirectory: "/")
         var config = EngineConfig()
-        if let fields = reader.fields(root, path: "", allowed: ["http_host", "http_port", "log_level"]) {
+        if let fields = reader.fields(
+            root, path: "", allowed: ["http_host", "http_port", "log_level", "shutdown_timeout"])
+        {
             if let node = fields["http_host"], let host = reader.string(node, path: "http_host") {
                 config.httpHost = host
             }
@@ -53,6 +63,11 @@ public struct EngineConfig: Equatable, Sendable {
                 let level = reader.word(node, path: "log_level", among: LogLevel.allCases)
             {
                 config.logLevel = level
+            }
+            if let node = fields["shutdown_timeout"],
+                let timeout = reader.duration(node, path: "shutdown_timeout", positive: true)
+            {
+                config.shutdownTimeoutMs = timeout
             }
         }
         if let error = reader.error { throw error }

@@ -1,0 +1,72 @@
+import DriftlineTestSupport
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `driftline run` on a live stream (standard input kept open, as a service's would be) stopped
+/// by a service manager's SIGTERM, or by ^C: it stops within the shutdown timeout with status 0,
+/// having written and stored what it emitted, and prints its run summary.
+@Suite(.serialized) struct GracefulShutdownEndToEndTests {
+    @Test(arguments: [SIGTERM, SIGINT])
+    func aSignalStopsTheRunGracefully(signal: Int32) throws {
+        let work = try Workspace()
+        try work.generateWeldLine(seed: 61, duration: "40m", drifts: ["latency:x3@+10m"])
+        _ = try work.write(
+            "engine.yaml", "http_host: 127.0.0.1\nhttp_port: \(try LoopbackPort.free())\nshutdown_timeout: 10s\n")
+        _ = try work.write(
+            "live.yaml",
+            """
+            name: live
+            windows: {size: 5m}
+            labels: {wait: 5m}
+            baselines: [b.json]
+            sources:
+              - {name: events, type: stdin}
+            sinks:
+              results: {type: file, path: windows.ndjson}
+              alerts: {type: file, path: alerts.ndjson}
+              dead_letter: {type: file, path: dead.ndjson}
+            store: {path: history.db}
+            """)
+        var binary = work.binaries.appendingPathComponent("driftline")
+        if !FileManager.default.fileExists(atPath: binary.path) {
+            binary = work.binaries.deletingLastPathComponent().appendingPathComponent("driftline")
+        }
+        var input: [Int32] = [0, 0]
+        try #require(pipe(&input) == 0)
+        let engine = try ChildProcess(
+            [
+                "/bin/sh", "-c",
+                "cd '\(work.directory.path)' && exec '\(binary.path)' run live.yaml --config engine.yaml 2>stderr.log",
+            ], standardInput: input[0])
+        close(input[0])
+        let writer = FileHandle(fileDescriptor: input[1], closeOnDealloc: true)
+        writer.write(try Data(contentsOf: work.url("events.ndjson")))
+        // Windows up to the stream's last minutes close as it goes; the stream stays open.
+        let deadline = Date().addingTimeInterval(30)
+        while ((try? work.lines("windows.ndjson").count) ?? 0) < 7 && Date() < deadline && !engine.hasExited {
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        let written = try work.lines("windows.ndjson").count
+        try #require(written >= 7, "only \(written) window results before the signal")
+
+        let signalled = Date()
+        kill(engine.pid, signal)
+        let status = engine.waitForExit()
+        let took = Date().timeIntervalSince(signalled)
+        try? writer.close()
+        let log = try String(contentsOf: work.url("stderr.log"), encoding: .utf8)
+        #expect(status == 0, "\(log)")
+        #expect(took < 10, "stopping took \(took) s")
+        #expect(log.contains("\(signal == SIGTERM ? "SIGTERM" : "SIGINT"): stopping"))
+        #expect(log.contains("inferences ") && log.contains(" window results"), "the run summary: \(log)")
+        // Everything written to the results file is in the store too.
+        let stored = try work.run(
+            "driftline", ["query", "windows", "--store", "history.db", "--all-revisions", "--format", "json"])
+        #expect(Set(stored.split(separator: "\n").map(String.init)) == Set(try work.lines("windows.ndjson")))
+        #expect(try work.lines("alerts.ndjson").contains { $0.contains("latency_p99_high") })
+    }
+}
