@@ -1,4 +1,3 @@
-import DriftlineTestSupport
 import Foundation
 import Testing
 
@@ -38,7 +37,7 @@ import Testing
         let work = try Workspace()
         try work.generateWeldLine(seed: 31, duration: "50m", drifts: ["latency:x3@+10m..+35m"])
         // Runs with a store serve its HTTP API: on a free port, beside other tests.
-        _ = try work.write("engine.yaml", "http_host: 127.0.0.1\nhttp_port: \(try LoopbackPort.free())\n")
+        try work.writeEngineConfig()
         // The first 25 minutes of events (the file is in time order), when latency has been high
         // for 15 minutes.
         let events = try work.lines("events.ndjson")

@@ -14,8 +14,7 @@ import Testing
     func aSignalStopsTheRunGracefully(signal: Int32) throws {
         let work = try Workspace()
         try work.generateWeldLine(seed: 61, duration: "40m", drifts: ["latency:x3@+10m"])
-        _ = try work.write(
-            "engine.yaml", "http_host: 127.0.0.1\nhttp_port: \(try LoopbackPort.free())\nshutdown_timeout: 10s\n")
+        try work.writeEngineConfig("shutdown_timeout: 10s\n")
         _ = try work.write(
             "live.yaml",
             """
@@ -31,10 +30,7 @@ import Testing
               dead_letter: {type: file, path: dead.ndjson}
             store: {path: history.db}
             """)
-        var binary = work.binaries.appendingPathComponent("driftline")
-        if !FileManager.default.fileExists(atPath: binary.path) {
-            binary = work.binaries.deletingLastPathComponent().appendingPathComponent("driftline")
-        }
+        let binary = work.executable("driftline")
         var input: [Int32] = [0, 0]
         try #require(pipe(&input) == 0)
         let engine = try ChildProcess(

@@ -1,3 +1,4 @@
+import DriftlineTestSupport
 import Foundation
 import Testing
 
@@ -264,17 +265,26 @@ struct Workspace {
         return url(name)
     }
 
+    /// Where one of the package's executables is.
+    func executable(_ name: String) -> URL {
+        let binary = binaries.appendingPathComponent(name)
+        // Running from inside an .xctest bundle: the executables sit next to the bundle.
+        return FileManager.default.fileExists(atPath: binary.path)
+            ? binary : binaries.deletingLastPathComponent().appendingPathComponent(name)
+    }
+
+    /// Writes `engine.yaml` for `driftline run --config engine.yaml`: its HTTP API on a free
+    /// loopback port (so runs beside other tests never clash), then `extra` lines.
+    func writeEngineConfig(_ extra: String = "") throws {
+        _ = try write("engine.yaml", "http_host: 127.0.0.1\nhttp_port: \(try LoopbackPort.free())\n" + extra)
+    }
+
     /// Runs one of the package's executables in the workspace and returns what it wrote to
     /// standard output and standard error; throws with that output if it fails.
     @discardableResult
     func run(_ executable: String, _ arguments: [String]) throws -> String {
         let process = Process()
-        var binary = binaries.appendingPathComponent(executable)
-        if !FileManager.default.fileExists(atPath: binary.path) {
-            // Running from inside an .xctest bundle: the executables sit next to the bundle.
-            binary = binaries.deletingLastPathComponent().appendingPathComponent(executable)
-        }
-        process.executableURL = binary
+        process.executableURL = self.executable(executable)
         process.arguments = arguments
         process.currentDirectoryURL = directory
         let output = Pipe()

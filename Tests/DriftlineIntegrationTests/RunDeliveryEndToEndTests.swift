@@ -12,7 +12,7 @@ import Testing
         let alertmanager = try Alertmanager()
         let work = try Workspace()
         try work.generateWeldLine(seed: 71, duration: "40m", drifts: ["latency:x3@+10m..+25m"])
-        _ = try work.write("engine.yaml", "http_host: 127.0.0.1\nhttp_port: \(try LoopbackPort.free())\n")
+        try work.writeEngineConfig()
         _ = try work.write(
             "delivering.yaml",
             """

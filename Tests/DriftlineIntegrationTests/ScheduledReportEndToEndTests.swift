@@ -1,4 +1,3 @@
-import DriftlineTestSupport
 import Foundation
 import Testing
 
@@ -9,7 +8,7 @@ import Testing
     @Test func aScheduledRunWritesThePeriodReportAndTheTriggerItAsksFor() throws {
         let work = try Workspace()
         try work.generateWeldLine(seed: 51, duration: "40m", drifts: ["feature:current_a:+3@+20m"])
-        _ = try work.write("engine.yaml", "http_host: 127.0.0.1\nhttp_port: \(try LoopbackPort.free())\n")
+        try work.writeEngineConfig()
         _ = try work.write(
             "scheduled.yaml",
             """
@@ -32,10 +31,7 @@ import Testing
               retrain_when: {psi: 0.5, below_target_share: 0.9}
             """)
         let process = Process()
-        process.executableURL = work.binaries.appendingPathComponent("driftline")
-        if !FileManager.default.fileExists(atPath: process.executableURL!.path) {
-            process.executableURL = work.binaries.deletingLastPathComponent().appendingPathComponent("driftline")
-        }
+        process.executableURL = work.executable("driftline")
         process.arguments = ["run", "scheduled.yaml", "--config", "engine.yaml"]
         process.currentDirectoryURL = work.directory
         let input = Pipe()
