@@ -131,26 +131,9 @@ extension HistoryStore {
         _ model: String, _ side: ComparisonRequest.Period, _ segment: [SegmentValue],
         _ segmentText: String, _ resolution: StoreQuery.Resolution, _ db: Database, _ baselines: inout BaselineLookup
     ) throws -> Comparison.Side {
-        let sql =
-            resolution == .raw
-            ? """
-            SELECT counts FROM window_counts WHERE model = ? AND version = ? AND segment = ?
-                AND window_start >= ? AND window_start < ? ORDER BY window_start
-            """
-            : """
-            SELECT counts FROM window_rollups WHERE resolution = '\(resolution.rawValue)' AND model = ?
-                AND version = ? AND segment = ? AND window_start >= ? AND window_start < ? ORDER BY window_start
-            """
-        let decoder = JSONDecoder()
-        var merged: WindowCounts?
-        var windows = 0
-        let rows = try String.fetchCursor(
-            db, sql: sql, arguments: [model, side.version, segmentText, side.from, side.to])
-        while let text = try rows.next() {
-            let counts = try decoder.decode(WindowCounts.self, from: Data(text.utf8))
-            if merged == nil { merged = counts } else { merged!.merge(counts) }
-            windows += 1
-        }
+        let (merged, windows) = try Rollups.mergedCounts(
+            model: model, version: side.version, segment: segmentText, from: side.from, to: side.to,
+            resolution: resolution, in: db)
         let result = try merged.map {
             $0.result(
                 model: model, version: side.version, segment: segment, revision: 0, start: side.from, end: side.to,
@@ -231,13 +214,11 @@ extension Comparison: Encodable {
         func name(_ side: Side) -> String {
             sameVersion ? "\(Timestamp.format(side.from))..\(Timestamp.format(side.to))" : side.version
         }
-        var table = StoreRows(columns: ["metric", name(left), name(right), "difference"])
-        table.rows = rows.map { row in
-            StoreRows.Row(
-                values: [row.metric, row.left.map(Self.text), row.right.map(Self.text), row.difference.map(Self.text)],
-                record: "")
-        }
-        return table
+        return StoreRows(
+            columns: ["metric", name(left), name(right), "difference"],
+            values: rows.map { row in
+                [row.metric, row.left.map(Self.text), row.right.map(Self.text), row.difference.map(Self.text)]
+            })
     }
 
     /// Whole numbers (counts) without a fraction, others as Swift prints them (shortest exact form).

@@ -144,7 +144,7 @@ public struct QueryFilters: Sendable, Equatable {
             throw QueryParameterError(
                 parameter: "all_revisions", message: "\(name("all_revisions")) does not apply to compare")
         }
-        var query = try self.query(.windows, now: now, spelling: spelling)
+        let query = try self.query(.windows, now: now, spelling: spelling)
         guard let from = query.from, let to = query.to else {
             throw QueryParameterError(
                 parameter: query.from == nil ? "from" : "to",
@@ -179,7 +179,6 @@ public struct QueryFilters: Sendable, Equatable {
                 message: "compare needs either \(name("versions")) A,B or \(name("version")) V "
                     + "\(name("against")) previous")
         }
-        query.segment = nil
         return ComparisonRequest(
             model: model, segment: try segmentValues(spelling: spelling), left: left, right: right,
             resolution: query.resolution, metrics: metrics)

@@ -52,41 +52,25 @@ struct Rollups {
         var baselines = BaselineLookup()
         for (bucket, segment) in hours.sorted(by: { $0.key < $1.key }) where bucket.start >= oldest {
             try rollUp(
-                bucket, segment: segment, resolution: .hour, length: Self.hour, from: .windows, into: db,
+                bucket, segment: segment, resolution: .hour, length: Self.hour, from: .raw, into: db,
                 baselines: &baselines, encoder: encoder)
         }
         for (bucket, day) in days.sorted(by: { $0.key < $1.key }) where bucket.start >= oldest {
             try rollUp(
                 bucket, segment: day.segment, resolution: .day, length: Self.day,
-                from: day.fromHours ? .hours : .windows, into: db, baselines: &baselines, encoder: encoder)
+                from: day.fromHours ? .hour : .raw, into: db, baselines: &baselines, encoder: encoder)
         }
     }
 
-    private enum Source { case windows, hours }
-
+    /// Merges the windows (`.raw`) or hourly rollups (`.hour`) of `bucket` into one rollup of
+    /// `resolution`.
     private func rollUp(
-        _ bucket: Bucket, segment: [SegmentValue], resolution: StoreQuery.Resolution, length: Int64, from: Source,
-        into db: Database, baselines: inout BaselineLookup, encoder: ContractEncoder
+        _ bucket: Bucket, segment: [SegmentValue], resolution: StoreQuery.Resolution, length: Int64,
+        from: StoreQuery.Resolution, into db: Database, baselines: inout BaselineLookup, encoder: ContractEncoder
     ) throws {
-        let sql =
-            from == .windows
-            ? """
-            SELECT counts FROM window_counts WHERE model = ? AND version = ? AND segment = ?
-                AND window_start >= ? AND window_start < ? ORDER BY window_start
-            """
-            : """
-            SELECT counts FROM window_rollups WHERE resolution = 'hour' AND model = ? AND version = ?
-                AND segment = ? AND window_start >= ? AND window_start < ? ORDER BY window_start
-            """
-        let decoder = JSONDecoder()
-        var merged: WindowCounts?
-        let rows = try String.fetchCursor(
-            db, sql: sql,
-            arguments: [bucket.model, bucket.version, bucket.segment, bucket.start, bucket.start + length])
-        while let text = try rows.next() {
-            let counts = try decoder.decode(WindowCounts.self, from: Data(text.utf8))
-            if merged == nil { merged = counts } else { merged!.merge(counts) }
-        }
+        let (merged, _) = try Self.mergedCounts(
+            model: bucket.model, version: bucket.version, segment: bucket.segment, from: bucket.start,
+            to: bucket.start + length, resolution: from, in: db)
         guard let merged else { return }
         let result = merged.result(
             model: bucket.model, version: bucket.version, segment: segment, revision: 0, start: bucket.start,
@@ -131,5 +115,38 @@ struct Rollups {
         for metric in result.psi ?? [] {
             try psi.execute(arguments: StatementArguments(key) + [metric.feature, metric.value])
         }
+    }
+}
+
+extension Rollups {
+    /// The counts of one key's windows (`.raw`) or rollups of `resolution` starting in [from, to),
+    /// merged in window order, and how many were merged: what a rollup or a comparison's side is
+    /// computed from.
+    static func mergedCounts(
+        model: String, version: String, segment: String, from: Int64, to: Int64, resolution: StoreQuery.Resolution,
+        in db: Database
+    ) throws -> (counts: WindowCounts?, merged: Int) {
+        let sql =
+            resolution == .raw
+            ? """
+            SELECT counts FROM window_counts WHERE model = ? AND version = ? AND segment = ?
+                AND window_start >= ? AND window_start < ? ORDER BY window_start
+            """
+            : """
+            SELECT counts FROM window_rollups WHERE model = ? AND version = ? AND segment = ?
+                AND window_start >= ? AND window_start < ? AND resolution = ? ORDER BY window_start
+            """
+        var arguments: StatementArguments = [model, version, segment, from, to]
+        if resolution != .raw { arguments += [resolution.rawValue] }
+        let decoder = JSONDecoder()
+        var merged: WindowCounts?
+        var count = 0
+        let rows = try String.fetchCursor(db, sql: sql, arguments: arguments)
+        while let text = try rows.next() {
+            let counts = try decoder.decode(WindowCounts.self, from: Data(text.utf8))
+            if merged == nil { merged = counts } else { merged!.merge(counts) }
+            count += 1
+        }
+        return (merged, count)
     }
 }
