@@ -260,21 +260,13 @@ public final class HistoryStore: Sendable {
     /// The rows `query` selects, ordered by window start, then model, version and segment; with a
     /// `limit`, at most that many, and `next` says where the following page starts.
     public func rows(_ query: StoreQuery) throws -> StoreRows {
-        do {
-            return try database.read { db in try Self.fetch(query, from: db) }
-        } catch {
-            throw StoreError(.database, "cannot read the history store '\(path)': \(error)")
-        }
+        try read { db in try Self.fetch(query, from: db) }
     }
 
     /// `rows(_:)`, awaited: SQLite runs on the store's own dispatch queue, off the cooperative pool
     /// (for the HTTP API).
     public func rows(_ query: StoreQuery) async throws -> StoreRows {
-        do {
-            return try await database.read { db in try Self.fetch(query, from: db) }
-        } catch {
-            throw StoreError(.database, "cannot read the history store '\(path)': \(error)")
-        }
+        try await read { db in try Self.fetch(query, from: db) }
     }
 
     private static func fetch(_ query: StoreQuery, from db: Database) throws -> StoreRows {
@@ -315,19 +307,15 @@ public final class HistoryStore: Sendable {
 
     /// How many rows each table holds.
     public func rowCounts() throws -> [String: Int] {
-        do {
-            return try database.read { db in
-                var counts: [String: Int] = [:]
-                for table in [
-                    "window_results", "window_psi", "window_counts", "window_rollups", "rollup_psi", "alerts",
-                    "retrain_triggers", "baselines", "rule_state", "alert_outbox",
-                ] {
-                    counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
-                }
-                return counts
+        try read { db in
+            var counts: [String: Int] = [:]
+            for table in [
+                "window_results", "window_psi", "window_counts", "window_rollups", "rollup_psi", "alerts",
+                "retrain_triggers", "baselines", "rule_state", "alert_outbox",
+            ] {
+                counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
             }
-        } catch {
-            throw StoreError(.database, "cannot read the history store '\(path)': \(error)")
+            return counts
         }
     }
 

@@ -58,12 +58,6 @@ public struct StoreBatch: Sendable {
 
 /// A baseline (model version) the engine judged windows against, seen at a processing time.
 public struct BaselineUse: Equatable, Sendable {
-    public var model: String
-    public var version: String
-    /// `classification` or `regression`; `nil` when the baseline does not say.
-    public var task: String?
-    /// The offline test accuracy (classifiers).
-    public var offlineAccuracy: Double?
     /// The whole baseline, which rollups are judged against.
     public var baseline: Baseline
     /// Processing time, epoch milliseconds.
@@ -71,11 +65,14 @@ public struct BaselineUse: Equatable, Sendable {
 
     /// The use of `baseline` at `seenAt`.
     public init(_ baseline: Baseline, seenAt: Int64) {
-        model = baseline.model
-        version = baseline.version
-        task = baseline.task?.rawValue
-        offlineAccuracy = baseline.offline?.accuracy
         self.baseline = baseline
         self.seenAt = seenAt
     }
+
+    public var model: String { baseline.model }
+    public var version: String { baseline.version }
+    /// `classification` or `regression`; `nil` when the baseline does not say.
+    public var task: String? { baseline.task?.rawValue }
+    /// The offline test accuracy (classifiers).
+    public var offlineAccuracy: Double? { baseline.offline?.accuracy }
 }
