@@ -170,10 +170,8 @@ public final class DeliveryWorker: Sendable {
     }
 
     private static func encode(_ alerts: [AlertmanagerAlert]) throws(DeliveryError) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
-            return Array(try encoder.encode(alerts))
+            return try ContractEncoder().encode(alerts)
         } catch {
             throw DeliveryError(.badRecord, "cannot encode alerts for Alertmanager: \(error)")
         }

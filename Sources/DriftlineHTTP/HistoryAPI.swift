@@ -62,11 +62,10 @@ public struct HistoryAPI: Sendable {
         let parameters = try APIParameters(query: request.uri.query ?? "", known: APIParameters.listing)
         let format = try parameters.format(accept: request.headers[.accept])
         let query = try parameters.storeQuery(kind, now: now())
+        let store = try source.open()
         let rows: StoreRows
         do {
-            rows = try await source.open().rows(query)
-        } catch let error as APIError {
-            throw error
+            rows = try await store.rows(query)
         } catch {
             throw APIError(.serviceUnavailable, "the history store cannot be read: \(error)")
         }
@@ -103,11 +102,10 @@ public struct HistoryAPI: Sendable {
         let parameters = try APIParameters(query: request.uri.query ?? "", known: APIParameters.comparing)
         let format = try parameters.format(accept: request.headers[.accept])
         let asked = try parameters.comparison(now: now())
+        let store = try source.open()
         let comparison: Comparison
         do {
-            comparison = try await source.open().compare(asked)
-        } catch let error as APIError {
-            throw error
+            comparison = try await store.compare(asked)
         } catch let error as QueryParameterError {
             throw APIError.badParameter(error.parameter, error.message)
         } catch {

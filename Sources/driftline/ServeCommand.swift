@@ -24,12 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let opened: HistoryStore
-        do {
-            opened = try HistoryStore(path: store, readOnly: true)
-        } catch let error as StoreError where error.code == .missing {
-            throw ValidationError("--store: no history store at '\(store)'")
-        }
+        let opened = try HistoryStore.forCommand(store)
         var logger = Logger(label: "driftline.http")
         logger.logLevel = .warning
         let address = APIServer.url(host: host, port: port)

@@ -24,24 +24,6 @@ import Testing
         throw ServeTestError(message: "no driftline executable near \(binaries.path): build the package first")
     }
 
-    /// A loopback port nothing listens on right now (the kernel's choice for port 0).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                bind(fd, address, length) == 0 && getsockname(fd, address, &length) == 0
-            }
-        }
-        guard bound else { throw ServeTestError(message: "cannot bind a loopback port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     /// The first line `fd` delivers within `seconds`, or nil.
     static func firstLine(_ fd: Int32, within seconds: Double) -> String? {
         var bytes: [UInt8] = []
@@ -59,7 +41,7 @@ import Testing
 
     @Test func serveAnswersTheAPIOverLoopbackAndStopsOnSIGTERM() async throws {
         let fixture = try HistoryFixture()
-        let port = try Self.freePort()
+        let port = try LoopbackPort.free()
         var pipe: [Int32] = [0, 0]
         #expect(Glibc.pipe(&pipe) == 0)
         _ = fcntl(pipe[0], F_SETFD, FD_CLOEXEC)
@@ -98,7 +80,7 @@ import Testing
     /// (here until its standard input closes), then stops it and exits cleanly.
     @Test func runServesTheAPIOfItsStoreWhileThePipelineRuns() async throws {
         let directory = URL(fileURLWithPath: try HistoryFixture.temporaryPath()).deletingLastPathComponent()
-        let port = try Self.freePort()
+        let port = try LoopbackPort.free()
         let topology = directory.appendingPathComponent("topology.yaml")
         try """
         name: api-run
