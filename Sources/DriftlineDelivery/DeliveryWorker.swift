@@ -46,6 +46,11 @@ public final class DeliveryWorker: Sendable {
         }
     }
 
+    /// How many of the target's queued entries are delivered and how many still wait.
+    public func counts() async throws -> DeliveryCounts {
+        try await store.deliveryCounts(sink: target.name)
+    }
+
     /// Failed attempts since the worker started (each logged).
     public var failedAttempts: Int { failures.load(ordering: .relaxed) }
 
@@ -70,7 +75,7 @@ public final class DeliveryWorker: Sendable {
                 pending = try await store.pendingDeliveries(sink: target.name, limit: batchSize)
             } catch {
                 logger.error("cannot read the outbox", metadata: ["target": "\(target.name)", "error": "\(error)"])
-                await pause(backoff.maximumMs, until: deadline)
+                await pause(pollMs, until: deadline)
                 continue
             }
             guard let head = pending.first else {

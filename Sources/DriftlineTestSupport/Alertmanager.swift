@@ -70,15 +70,14 @@ public final class Alertmanager: @unchecked Sendable {
         guard process == nil else { return }
         let fd = open(logFile.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         defer { if fd >= 0 { close(fd) } }
-        // The program logs to standard error; a shell sends that to the log file.
-        let command = [
-            Self.executablePath, "--config.file=\(configurationFile.path)",
-            "--storage.path=\(directory.appendingPathComponent("data").path)",
-            "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=", "--log.level=info",
-        ].map { "'\($0)'" }.joined(separator: " ")
+        let log = fd >= 0 ? fd : nil
         process = try ChildProcess.server(
-            ["/bin/sh", "-c", "exec \(command) 2>&1"], standardOutput: fd >= 0 ? fd : nil, name: "Alertmanager",
-            port: port, within: 20, log: { log })
+            [
+                Self.executablePath, "--config.file=\(configurationFile.path)",
+                "--storage.path=\(directory.appendingPathComponent("data").path)",
+                "--web.listen-address=127.0.0.1:\(port)", "--cluster.listen-address=", "--log.level=info",
+            ], standardOutput: log, standardError: log, name: "Alertmanager", port: port, within: 20,
+            log: { self.log })
     }
 
     /// Stops Alertmanager with SIGTERM and waits for it to exit; the alerts it held are gone.

@@ -18,8 +18,10 @@ public final class ChildProcess: @unchecked Sendable {
     private var exited: Int32?
 
     /// Starts `arguments[0]` (a path) with `arguments`, reading `standardInput` and writing `standardOutput`
-    /// (file descriptors; /dev/null when nil). Standard error goes to /dev/null.
-    public init(_ arguments: [String], standardInput: Int32? = nil, standardOutput: Int32? = nil) throws {
+    /// and `standardError` (file descriptors; /dev/null when nil).
+    public init(
+        _ arguments: [String], standardInput: Int32? = nil, standardOutput: Int32? = nil, standardError: Int32? = nil
+    ) throws {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -35,7 +37,7 @@ public final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_init(&files)
         defer { posix_spawn_file_actions_destroy(&files) }
         for (target, source, flags) in [
-            (0, standardInput, O_RDONLY), (1, standardOutput, O_WRONLY), (2, nil, O_WRONLY),
+            (0, standardInput, O_RDONLY), (1, standardOutput, O_WRONLY), (2, standardError, O_WRONLY),
         ] {
             if let source {
                 posix_spawn_file_actions_adddup2(&files, source, Int32(target))
@@ -140,10 +142,11 @@ extension ChildProcess {
     /// to accept connections.
     /// - Throws: `BrokerError` naming `name`, with `log()`, when it exits or does not listen in time.
     static func server(
-        _ arguments: [String], standardOutput: Int32? = nil, name: String, port: Int, within seconds: Int,
+        _ arguments: [String], standardOutput: Int32? = nil, standardError: Int32? = nil, name: String, port: Int,
+        within seconds: Int,
         log: () -> String
     ) throws -> ChildProcess {
-        let process = try ChildProcess(arguments, standardOutput: standardOutput)
+        let process = try ChildProcess(arguments, standardOutput: standardOutput, standardError: standardError)
         let deadline = Date().addingTimeInterval(Double(seconds))
         while Date() < deadline {
             if process.hasExited { throw BrokerError(.startFailed, "\(name) exited at start-up; its log:\n\(log())") }

@@ -34,11 +34,11 @@ struct ReportCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Windows starting before this time: RFC 3339 or relative; default now.")
     var to: String?
     @Option(help: "Target: online accuracy at most this many points below offline.")
-    var gapTarget = 3.0
+    var gapTarget = PeriodReport.Targets().accuracyGapPP
     @Option(help: "Target: every feature's PSI at most this.")
-    var psiTarget = 0.25
+    var psiTarget = PeriodReport.Targets().psi
     @Option(help: "Target: p99 latency at most this many milliseconds.")
-    var latencyTarget = 100.0
+    var latencyTarget = PeriodReport.Targets().latencyP99Ms
     @Option(help: "text, or json (one report record per model version and line).")
     var format: Format = .text
 

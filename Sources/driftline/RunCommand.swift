@@ -46,7 +46,7 @@ struct RunCommand: AsyncParsableCommand {
         let deliveries = try Self.deliveryWorkers(loaded, store: store, logLevel: logger.logLevel)
         let delivering = Task {
             await withTaskGroup(of: Void.self) { group in
-                for worker in deliveries.workers { group.addTask { await worker.run() } }
+                for worker in deliveries { group.addTask { await worker.run() } }
             }
         }
         let group = ServiceGroup(services: [app], logger: logger)
@@ -71,18 +71,16 @@ struct RunCommand: AsyncParsableCommand {
         }
         // Stopped by a signal, deliveries get half the shutdown timeout; the rest stays queued.
         let drainMs = signals.stopRequested ? min(Self.drainMs, settings.shutdownTimeoutMs / 2) : Self.drainMs
-        for worker in deliveries.workers { worker.finish(withinMs: drainMs) }
+        for worker in deliveries { worker.finish(withinMs: drainMs) }
         await delivering.value
         await group.triggerGracefulShutdown()
         TopologyRunner.report(summary)
-        if let outbox = deliveries.outbox {
-            for worker in deliveries.workers {
-                let counts = try await outbox.deliveryCounts(sink: worker.target.name)
-                TopologyRunner.printError(
-                    "delivery to \(worker.target.name): \(counts.delivered) delivered, \(counts.pending) pending"
-                        + (counts.pending > 0 ? " (queued for the next run)" : "")
-                        + ", \(worker.failedAttempts) failed attempts this run")
-            }
+        for worker in deliveries {
+            let counts = try await worker.counts()
+            TopologyRunner.printError(
+                "delivery to \(worker.target.name): \(counts.delivered) delivered, \(counts.pending) pending"
+                    + (counts.pending > 0 ? " (queued for the next run)" : "")
+                    + ", \(worker.failedAttempts) failed attempts this run")
         }
         try await serving.value
     }
@@ -91,13 +89,13 @@ struct RunCommand: AsyncParsableCommand {
     /// store (opened, and migrated, before the pipeline opens it).
     static func deliveryWorkers(
         _ topology: Topology, store: Topology.StoreSpec, logLevel: Logger.Level
-    ) throws -> (outbox: HistoryStore?, workers: [DeliveryWorker]) {
+    ) throws -> [DeliveryWorker] {
         let targets = topology.sinks.deliveryTargets
-        guard !targets.isEmpty else { return (nil, []) }
+        guard !targets.isEmpty else { return [] }
         let outbox = try HistoryStore(path: store.path, retention: store.retention)
         var logger = Logger(label: "driftline.delivery")
         logger.logLevel = logLevel
-        return (outbox, targets.map { DeliveryWorker(target: $0, store: outbox, logger: logger) })
+        return targets.map { DeliveryWorker(target: $0, store: outbox, logger: logger) }
     }
 
     /// Runs `pipeline` on a thread of its own (it blocks until its sources end), off the

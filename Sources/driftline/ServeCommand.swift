@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriftlineEngine
 import DriftlineHTTP
 import DriftlineStore
 import Foundation
@@ -15,9 +16,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The SQLite history store to serve (opened read-only).")
     var store: String
     @Option(help: "The address to listen on (loopback by default; 0.0.0.0 for every interface).")
-    var host = "127.0.0.1"
+    var host = EngineConfig().httpHost
     @Option(help: "The port to listen on.")
-    var port = 9464
+    var port = EngineConfig().httpPort
 
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port: \(port) is not from 1 to 65535") }
