@@ -1,3 +1,6 @@
+import DriftlineCore
+import DriftlineStore
+
 /// One alert as Alertmanager's v2 API (`POST /api/v2/alerts`) takes it.
 ///
 /// Labels identify the alert (Alertmanager's fingerprint): `alertname` (the rule), `model`,
@@ -28,15 +31,13 @@ struct AlertmanagerAlert: Encodable, Equatable, Sendable {
             labels[Self.ownLabels.contains(label) ? "segment_\(label)" : label] = value
         }
         self.labels = labels
-        let segment =
-            record.segment.isEmpty
-            ? "_all" : record.segment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        let segment = WindowResult.canonicalSegment(record.segment.map { SegmentValue(name: $0.key, value: $0.value) })
         let subject = record.feature.map { "\(record.metric) of \($0)" } ?? record.metric
         annotations = [
             "summary":
                 "\(record.rule) \(record.state) on \(record.model) \(record.version) \(segment): \(subject) "
-                + "\(Self.number(record.value)) (threshold \(Self.number(record.threshold)))",
-            "value": Self.number(record.value), "threshold": Self.number(record.threshold),
+                + "\(record.value.plainText) (threshold \(record.threshold.plainText))",
+            "value": record.value.plainText, "threshold": record.threshold.plainText,
             "window": "\(record.window.start)/\(record.window.end)", "metric": record.metric,
             "alert_id": record.alertID,
         ]
@@ -61,8 +62,4 @@ struct AlertmanagerAlert: Encodable, Equatable, Sendable {
         return label.first.map { $0.isNumber } ?? true ? "_" + label : label
     }
 
-    /// `value` as the contract writes numbers: no trailing `.0` on whole numbers.
-    private static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
-    }
 }

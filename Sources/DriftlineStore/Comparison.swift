@@ -217,12 +217,7 @@ extension Comparison: Encodable {
         return StoreRows(
             columns: ["metric", name(left), name(right), "difference"],
             values: rows.map { row in
-                [row.metric, row.left.map(Self.text), row.right.map(Self.text), row.difference.map(Self.text)]
+                [row.metric, row.left?.plainText, row.right?.plainText, row.difference?.plainText]
             })
-    }
-
-    /// Whole numbers (counts) without a fraction, others as Swift prints them (shortest exact form).
-    private static func text(_ value: Double) -> String {
-        value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 }

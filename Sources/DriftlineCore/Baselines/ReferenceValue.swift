@@ -34,9 +34,6 @@ public enum ReferenceValue: Equatable, Sendable {
 
     /// The class name of a numeric class label: `"1"` for `1.0`, `"2.5"` for `2.5`.
     public static func className(of number: Double) -> String {
-        if number.isFinite, number == number.rounded(), abs(number) < 1e15 {
-            return String(Int64(number))
-        }
-        return String(number)
+        number.plainText
     }
 }
