@@ -94,8 +94,11 @@ import Testing
         // The reader: as fast as sqlite3 starts, until told to stop.
         let log = ReadLog()
         let reader = BackgroundRun {
+            // From the moment the engine has created the store (its file exists before the
+            // migrations commit the tables).
             let deadline = Date().addingTimeInterval(30)
-            while !FileManager.default.fileExists(atPath: store.path + "-wal") && Date() < deadline {
+            let created = "SELECT COUNT(*) FROM sqlite_master WHERE name = 'window_results'"
+            while (try? Self.read(store, created).get()) != [1] && Date() < deadline {
                 Thread.sleep(forTimeInterval: 0.01)
             }
             while !log.stop.load(ordering: .relaxed) {
