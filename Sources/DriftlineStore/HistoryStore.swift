@@ -34,6 +34,11 @@ public final class HistoryStore: Sendable {
         var configuration = Configuration()
         configuration.label = "driftline-store"
         configuration.busyMode = .timeout(busyTimeout)
+        configuration.prepareDatabase { db in
+            // Up to 64 MB of pages per connection: a write transaction's dirty pages and a month
+            // of one key's windows stay in memory.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+        }
         do {
             if readOnly {
                 guard FileManager.default.fileExists(atPath: path) else {
@@ -43,6 +48,8 @@ public final class HistoryStore: Sendable {
                 database = try DatabaseQueue(path: path, configuration: configuration)
             } else {
                 configuration.prepareDatabase { db in
+                    // 16 KB pages (new files only): a window row with its record fits in a page.
+                    try db.execute(sql: "PRAGMA page_size = 16384")
                     try db.execute(sql: "PRAGMA synchronous = NORMAL")
                     // A connection closing last checkpoints the WAL under an exclusive lock, and a
                     // reader (`sqlite3 -readonly`) opening the file meanwhile fails with "database
@@ -87,10 +94,10 @@ public final class HistoryStore: Sendable {
                 try Self.enqueue(batch, for: outbox, into: db)
                 var rollups = Rollups()
                 for entry in batch.results where entry.counts != nil { rollups.mark(entry.value) }
-                let oldest = try Self.oldestKept(retention.raw, table: "window_results", in: db)
+                let oldest = try Self.oldestKept(retention.raw, table: "windows", in: db)
                 try rollups.write(into: db, oldest: oldest ?? .min, encoder: ContractEncoder())
                 if let oldest {
-                    for table in ["window_results", "window_psi", "window_counts"] {
+                    for table in ["windows", "window_counts"] {
                         try db.execute(sql: "DELETE FROM \(table) WHERE window_start < ?", arguments: [oldest])
                     }
                 }
@@ -128,24 +135,25 @@ public final class HistoryStore: Sendable {
         if !batch.results.isEmpty {
             let window = try db.cachedStatement(
                 sql: """
-                    INSERT INTO window_results (model, version, segment, window_start, window_end, revision, count,
+                    INSERT INTO windows (series, window_start, revision, latest, window_end, count,
                         accuracy_online, accuracy_offline, accuracy_gap_pp, labelled,
-                        latency_p50, latency_p95, latency_p99, latency_max, throughput_per_s, record)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (model, version, segment, window_start, revision) DO UPDATE SET
+                        latency_p50, latency_p95, latency_p99, latency_max, throughput_per_s, psi, record)
+                    VALUES (?1, ?2, ?3,
+                        NOT EXISTS (SELECT 1 FROM windows WHERE series = ?1 AND window_start = ?2 AND revision > ?3),
+                        ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (series, window_start, revision) DO UPDATE SET
                         window_end = excluded.window_end, count = excluded.count,
                         accuracy_online = excluded.accuracy_online, accuracy_offline = excluded.accuracy_offline,
                         accuracy_gap_pp = excluded.accuracy_gap_pp, labelled = excluded.labelled,
                         latency_p50 = excluded.latency_p50, latency_p95 = excluded.latency_p95,
                         latency_p99 = excluded.latency_p99, latency_max = excluded.latency_max,
-                        throughput_per_s = excluded.throughput_per_s, record = excluded.record
+                        throughput_per_s = excluded.throughput_per_s, psi = excluded.psi, record = excluded.record
                     """)
-            let psi = try db.cachedStatement(
+            // A later revision takes the latest flag from the earlier ones.
+            let superseded = try db.cachedStatement(
                 sql: """
-                    INSERT INTO window_psi (model, version, segment, window_start, revision, feature, psi)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (model, version, segment, window_start, revision, feature) DO UPDATE SET
-                        psi = excluded.psi
+                    UPDATE windows SET latest = 0
+                    WHERE series = ? AND window_start = ? AND revision < ? AND latest = 1
                     """)
             let counts = try db.cachedStatement(
                 sql: """
@@ -156,6 +164,7 @@ public final class HistoryStore: Sendable {
                         WHERE excluded.revision >= window_counts.revision
                     """)
             let encoder = ContractEncoder()
+            var series = SeriesIDs()
             for entry in batch.results {
                 let result = entry.value
                 let segment = result.segmentID
@@ -165,17 +174,16 @@ public final class HistoryStore: Sendable {
                         String(decoding: try encoder.encode(windowCounts), as: UTF8.self),
                     ])
                 }
+                let id = try series.id(model: result.model, version: result.version, segment: segment, in: db)
                 try window.execute(arguments: [
-                    result.model, result.version, segment, result.start, result.end, result.revision, result.count,
+                    id, result.start, result.revision, result.end, result.count,
                     result.accuracy.online, result.accuracy.offline, result.accuracy.gapPP, result.accuracy.labelled,
                     result.latency?.p50, result.latency?.p95, result.latency?.p99, result.latency?.max,
-                    result.throughputPerSecond, String(decoding: entry.record, as: UTF8.self),
+                    result.throughputPerSecond, result.psi.map(Self.psiObject),
+                    String(decoding: entry.record, as: UTF8.self),
                 ])
-                for metric in result.psi ?? [] {
-                    try psi.execute(arguments: [
-                        result.model, result.version, segment, result.start, result.revision, metric.feature,
-                        metric.value,
-                    ])
+                if result.revision > 0 {
+                    try superseded.execute(arguments: [id, result.start, result.revision])
                 }
             }
         }
@@ -231,6 +239,27 @@ public final class HistoryStore: Sendable {
                 ])
             }
         }
+    }
+
+    /// PSI per feature as the JSON object the `psi` column holds (`{"temp_c":0.0123,...}`, in the
+    /// result's feature order; `null` where it could not be computed).
+    static func psiObject(_ metrics: [FeatureMetric]) -> String {
+        var json = "{"
+        for (index, metric) in metrics.enumerated() {
+            if index > 0 { json += "," }
+            json += "\""
+            for scalar in metric.feature.unicodeScalars {
+                switch scalar {
+                case "\"": json += "\\\""
+                case "\\": json += "\\\\"
+                case _ where scalar.value < 0x20: json += String(format: "\\u%04x", scalar.value)
+                default: json.unicodeScalars.append(scalar)
+                }
+            }
+            json += "\":"
+            if let value = metric.value, value.isFinite { json += String(value) } else { json += "null" }
+        }
+        return json + "}"
     }
 
     // MARK: - Reading
@@ -310,7 +339,7 @@ public final class HistoryStore: Sendable {
         try read { db in
             var counts: [String: Int] = [:]
             for table in [
-                "window_results", "window_psi", "window_counts", "window_rollups", "rollup_psi", "alerts",
+                "window_results", "window_psi", "series", "window_counts", "window_rollups", "rollup_psi", "alerts",
                 "retrain_triggers", "baselines", "rule_state", "alert_outbox",
             ] {
                 counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0

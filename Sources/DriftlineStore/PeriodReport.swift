@@ -143,8 +143,9 @@ extension HistoryStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT DISTINCT model, version FROM window_results
-                    WHERE segment = '_all' AND window_start >= ? AND window_start < ? ORDER BY model, version
+                    SELECT DISTINCT s.model, s.version FROM windows w JOIN series s ON s.id = w.series
+                    WHERE s.segment = '_all' AND w.window_start >= ? AND w.window_start < ?
+                    ORDER BY s.model, s.version
                     """, arguments: [from, to]
             ).map { ($0["model"], $0["version"]) }
         }
@@ -203,14 +204,10 @@ extension HistoryStore {
             db,
             sql: """
                 SELECT w.accuracy_gap_pp AS gap, w.latency_p99 AS p99,
-                    (SELECT MAX(p.psi) FROM window_psi p WHERE p.model = w.model AND p.version = w.version
-                        AND p.segment = w.segment AND p.window_start = w.window_start
-                        AND p.revision = w.revision) AS psi
-                FROM window_results w
-                WHERE w.model = ? AND w.version = ? AND w.segment = '_all' AND w.window_start >= ?
-                    AND w.window_start < ?
-                    AND w.revision = (SELECT MAX(revision) FROM window_results x WHERE x.model = w.model
-                        AND x.version = w.version AND x.segment = w.segment AND x.window_start = w.window_start)
+                    (SELECT MAX(p.value) FROM json_each(w.psi) p) AS psi
+                FROM windows w JOIN series s ON s.id = w.series
+                WHERE s.model = ? AND s.version = ? AND s.segment = '_all' AND w.window_start >= ?
+                    AND w.window_start < ? AND w.latest = 1
                 """, arguments: [model, version, from, to])
         var below = PeriodReport.BelowTarget()
         for row in rows {

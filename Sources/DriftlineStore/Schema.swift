@@ -177,6 +177,72 @@ enum Schema {
                     CREATE INDEX alert_outbox_pending ON alert_outbox (sink, seq) WHERE delivered_at IS NULL;
                     """)
         }
+        migrator.registerMigration("v5: compact windows") { db in
+            // Window results keyed by an integer series id, PSI as a JSON column and a flag on each
+            // window's latest revision: one key's month is one short range scan of small rows, and
+            // a window writes one row instead of thirteen. The former tables stay readable under
+            // their names as views.
+            try db.execute(
+                sql: """
+                    CREATE TABLE series (
+                        id INTEGER PRIMARY KEY,
+                        model TEXT NOT NULL,
+                        version TEXT NOT NULL,
+                        segment TEXT NOT NULL,
+                        UNIQUE (model, version, segment)
+                    );
+                    CREATE TABLE windows (
+                        series INTEGER NOT NULL REFERENCES series (id),
+                        window_start INTEGER NOT NULL,
+                        revision INTEGER NOT NULL,
+                        latest INTEGER NOT NULL,
+                        window_end INTEGER NOT NULL,
+                        count INTEGER NOT NULL,
+                        accuracy_online REAL,
+                        accuracy_offline REAL,
+                        accuracy_gap_pp REAL,
+                        labelled INTEGER NOT NULL,
+                        latency_p50 REAL,
+                        latency_p95 REAL,
+                        latency_p99 REAL,
+                        latency_max REAL,
+                        throughput_per_s REAL NOT NULL,
+                        psi TEXT,
+                        record TEXT NOT NULL,
+                        PRIMARY KEY (series, window_start, revision)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX windows_by_start ON windows (window_start);
+                    INSERT INTO series (model, version, segment)
+                        SELECT DISTINCT model, version, segment FROM window_results ORDER BY model, version, segment;
+                    INSERT INTO windows
+                        SELECT s.id, w.window_start, w.revision,
+                            w.revision = (SELECT MAX(l.revision) FROM window_results l WHERE l.model = w.model
+                                AND l.version = w.version AND l.segment = w.segment
+                                AND l.window_start = w.window_start),
+                            w.window_end, w.count, w.accuracy_online, w.accuracy_offline, w.accuracy_gap_pp,
+                            w.labelled, w.latency_p50, w.latency_p95, w.latency_p99, w.latency_max,
+                            w.throughput_per_s,
+                            (SELECT json_group_object(p.feature, p.psi) FROM window_psi p WHERE p.model = w.model
+                                AND p.version = w.version AND p.segment = w.segment
+                                AND p.window_start = w.window_start AND p.revision = w.revision
+                                HAVING COUNT(*) > 0),
+                            w.record
+                        FROM window_results w JOIN series s ON s.model = w.model AND s.version = w.version
+                            AND s.segment = w.segment;
+                    DROP TABLE window_results;
+                    DROP TABLE window_psi;
+                    CREATE VIEW window_results AS
+                        SELECT s.model, s.version, s.segment, w.window_start, w.window_end, w.revision, w.latest,
+                            w.count, w.accuracy_online, w.accuracy_offline, w.accuracy_gap_pp, w.labelled,
+                            w.latency_p50, w.latency_p95, w.latency_p99, w.latency_max, w.throughput_per_s, w.psi,
+                            w.record
+                        FROM windows w JOIN series s ON s.id = w.series;
+                    CREATE VIEW window_psi AS
+                        SELECT s.model, s.version, s.segment, w.window_start, w.revision, w.latest,
+                            p.key AS feature, p.value AS psi
+                        FROM windows w JOIN series s ON s.id = w.series, json_each(w.psi) p;
+                    """)
+        }
         return migrator
     }
 }

@@ -71,23 +71,24 @@ public struct StoreQuery: Sendable, Equatable {
         let table: String
         switch kind {
         case .windows:
-            table = resolution == .raw ? "window_results" : "window_rollups"
+            // Raw windows name their key through `series` (integer ids keep the rows small).
+            table = resolution == .raw ? "windows t JOIN series s ON s.id = t.series" : "window_rollups t"
             columns = [
                 "model", "version", "segment", "window_start", "window_end", "revision", "count", "accuracy_online",
                 "accuracy_offline", "accuracy_gap_pp", "labelled", "latency_p50", "latency_p95", "latency_p99",
                 "latency_max", "throughput_per_s",
             ]
         case .alerts:
-            table = "alerts"
+            table = "alerts t"
             columns = [
                 "alert_id", "state", "rule", "model", "version", "segment", "feature", "value", "threshold",
                 "window_start", "window_end", "at",
             ]
         case .triggers:
-            table = "retrain_triggers"
+            table = "retrain_triggers t"
             columns = ["trigger_id", "model", "version", "window_start", "window_end", "at"]
         case .models:
-            table = "baselines"
+            table = "baselines t"
             columns = ["model", "version", "task", "offline_accuracy", "first_seen", "last_seen"]
         }
         var conditions: [String] = []
@@ -97,10 +98,15 @@ public struct StoreQuery: Sendable, Equatable {
             arguments.append(value)
         }
         let rollups = kind == .windows && resolution != .raw
+        let raw = kind == .windows && !rollups
+        /// `column` with its table's alias: a raw window's key columns are in `series`.
+        func qualified(_ column: String) -> String {
+            raw && ["model", "version", "segment"].contains(column) ? "s.\(column)" : "t.\(column)"
+        }
         if rollups { add("t.resolution = ?", resolution.rawValue) }
-        if let model { add("t.model = ?", model) }
-        if let version { add("t.version = ?", version) }
-        if let segment, kind == .windows || kind == .alerts { add("t.segment = ?", segment) }
+        if let model { add("\(qualified("model")) = ?", model) }
+        if let version { add("\(qualified("version")) = ?", version) }
+        if let segment, kind == .windows || kind == .alerts { add("\(qualified("segment")) = ?", segment) }
         if let feature, kind == .alerts { add("t.feature = ?", feature) }
         var join = ""
         if let feature, kind == .windows {
@@ -110,23 +116,14 @@ public struct StoreQuery: Sendable, Equatable {
                  JOIN rollup_psi p ON p.resolution = t.resolution AND p.model = t.model AND p.version = t.version \
                 AND p.segment = t.segment AND p.window_start = t.window_start AND p.feature = ?
                 """
-                : """
-                 JOIN window_psi p ON p.model = t.model AND p.version = t.version AND p.segment = t.segment \
-                AND p.window_start = t.window_start AND p.revision = t.revision AND p.feature = ?
-                """
+                : " JOIN json_each(t.psi) p ON p.key = ?"
             arguments.insert(feature, at: 0)
             columns.append("psi")
         }
         if let from, kind != .models { add("t.window_start >= ?", from) }
         if let to, kind != .models { add("t.window_start < ?", to) }
-        if kind == .windows && !rollups && !allRevisions {
-            conditions.append(
-                """
-                t.revision = (SELECT MAX(l.revision) FROM window_results l WHERE l.model = t.model \
-                AND l.version = t.version AND l.segment = t.segment AND l.window_start = t.window_start)
-                """)
-        }
-        let key = kind.orderKey.map { "t.\($0.column)" }
+        if raw && !allRevisions { conditions.append("t.latest = 1") }
+        let key = kind.orderKey.map { qualified($0.column) }
         if let after {
             // A row value comparison: the rows after `after` in the (unique) order.
             let marks = Array(repeating: "?", count: after.values.count).joined(separator: ", ")
@@ -149,7 +146,8 @@ public struct StoreQuery: Sendable, Equatable {
             'last_seen', strftime('%Y-%m-%dT%H:%M:%fZ', t.last_seen / 1000.0, 'unixepoch'))
             """ : "t.record"
         // The order key follows the record, so a page can say where the next one starts.
-        let selected = (columns.map { $0 == "psi" ? "p.psi" : "t.\($0)" } + [record] + key).joined(separator: ", ")
+        let psi = rollups ? "p.psi" : "p.value"
+        let selected = (columns.map { $0 == "psi" ? psi : qualified($0) } + [record] + key).joined(separator: ", ")
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         var limitClause = ""
         if let limit {
@@ -158,7 +156,7 @@ public struct StoreQuery: Sendable, Equatable {
             arguments.append(limit + 1)
         }
         return (
-            "SELECT \(selected) FROM \(table) t\(join)\(filter) ORDER BY \(order)\(limitClause)", arguments, columns
+            "SELECT \(selected) FROM \(table)\(join)\(filter) ORDER BY \(order)\(limitClause)", arguments, columns
         )
     }
 }

@@ -76,8 +76,7 @@ import Testing
         _ = try HistoryStore(path: path)
         let queue = try DatabaseQueue(path: path)
         let expected: [String: [String]] = [
-            "window_results": ["model", "version", "segment", "window_start", "revision"],
-            "window_psi": ["model", "version", "segment", "window_start", "revision", "feature"],
+            "series": ["id"], "windows": ["series", "window_start", "revision"],
             "alerts": ["alert_id", "state", "window_start"],
             "retrain_triggers": ["trigger_id"],
             "baselines": ["model", "version"],
@@ -93,12 +92,19 @@ import Testing
                 #expect(primary.map { $0["name"] as String } == key, "\(table)")
             }
             #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
+            #expect(try Int.fetchOne(db, sql: "PRAGMA page_size") == 16_384)
             #expect(
                 try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") == [
-                    "v1", "v2: rollups", "v3: rule state", "v4: alert delivery",
+                    "v1", "v2: rollups", "v3: rule state", "v4: alert delivery", "v5: compact windows",
                 ])
-            let record = try Row.fetchAll(db, sql: "SELECT name FROM pragma_table_info('window_results')")
-            #expect(record.contains { $0["name"] as String == "record" })
+            // The tables of the first schema stay readable, as views over `windows` and `series`.
+            #expect(
+                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name")
+                    == ["window_psi", "window_results"])
+            let record = try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('window_results')")
+            #expect(Array(record.prefix(3)) == ["model", "version", "segment"] && record.last == "record")
+            let psi = try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('window_psi')")
+            #expect(psi == ["model", "version", "segment", "window_start", "revision", "latest", "feature", "psi"])
         }
         // Opening it again migrates nothing and keeps it.
         _ = try HistoryStore(path: path)
@@ -137,6 +143,27 @@ import Testing
         #expect(last[columns.firstIndex(of: "count")!] == "101")
         #expect(last[columns.firstIndex(of: "accuracy_online")!] == nil)
         #expect(last[columns.firstIndex(of: "window_start")!] == "300000")
+    }
+
+    /// Whatever order revisions arrive in (a replay of an old file after a live run), the highest
+    /// is the latest; PSI lands in the `psi` JSON column in the result's feature order.
+    @Test func theHighestRevisionIsLatestWhicheverArrivesFirst() throws {
+        let path = try Self.temporaryPath()
+        let store = try HistoryStore(path: path)
+        for revision in [1, 0, 2] {
+            var batch = StoreBatch()
+            batch.results = [Self.window(start: 0, revision: revision, count: 100 + revision)]
+            try store.write(batch)
+        }
+        let latest = try store.rows(StoreQuery(.windows))
+        #expect(latest.rows.map { $0.values[latest.columns.firstIndex(of: "count")!] } == ["102"])
+        let flags = try DatabaseQueue(path: path).read { db in
+            try Row.fetchAll(db, sql: "SELECT revision, latest, psi FROM windows ORDER BY revision").map {
+                "\($0["revision"] as Int) \($0["latest"] as Int) \($0["psi"] as String)"
+            }
+        }
+        let psi = "{\"current_a\":0.3,\"temp_c\":null}"
+        #expect(flags == ["0 0 \(psi)", "1 0 \(psi)", "2 1 \(psi)"])
     }
 
     @Test func filtersSelectBySegmentVersionAndWindowStart() throws {

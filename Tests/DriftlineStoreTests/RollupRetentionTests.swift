@@ -89,6 +89,10 @@ import Testing
                 sql: """
                     INSERT INTO window_results VALUES ('m', '1', '_all', 1767222000000, 1767225600000, 0, 5,
                         NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL, 0.001, '{"old":true}');
+                    INSERT INTO window_results VALUES ('m', '1', '_all', 1767222000000, 1767225600000, 1, 5,
+                        NULL, NULL, NULL, 2, NULL, NULL, NULL, NULL, 0.001, '{"old":"revised"}');
+                    INSERT INTO window_psi VALUES ('m', '1', '_all', 1767222000000, 1, 'temp_c', 0.125);
+                    INSERT INTO window_psi VALUES ('m', '1', '_all', 1767222000000, 1, 'current_a', NULL);
                     INSERT INTO baselines VALUES ('m', '1', 'classification', 0.9, 10, 20);
                     """)
         }
@@ -96,8 +100,22 @@ import Testing
         let migrations = try DatabaseQueue(path: path).read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
         }
-        #expect(migrations == ["v1", "v2: rollups", "v3: rule state", "v4: alert delivery"])
-        #expect(try store.rows(StoreQuery(.windows)).rows.map(\.record) == ["{\"old\":true}"])
+        #expect(migrations == ["v1", "v2: rollups", "v3: rule state", "v4: alert delivery", "v5: compact windows"])
+        // v5 keeps both revisions, flags the later one as latest and carries its PSI into the JSON column.
+        #expect(try store.rows(StoreQuery(.windows)).rows.map(\.record) == ["{\"old\":\"revised\"}"])
+        var every = StoreQuery(.windows)
+        every.allRevisions = true
+        #expect(try store.rows(every).rows.map(\.record) == ["{\"old\":true}", "{\"old\":\"revised\"}"])
+        var temperature = StoreQuery(.windows)
+        temperature.feature = "temp_c"
+        let psi = try store.rows(temperature)
+        #expect(psi.rows.map { $0.values[psi.columns.firstIndex(of: "psi")!] } == ["0.125"])
+        let migrated = try DatabaseQueue(path: path).read { db in
+            try Row.fetchAll(db, sql: "SELECT revision, latest, psi FROM windows ORDER BY revision").map {
+                "\($0["revision"] as Int) \($0["latest"] as Int) \(($0["psi"] as String?) ?? "NULL")"
+            }
+        }
+        #expect(migrated == ["0 0 NULL", "1 1 {\"current_a\":null,\"temp_c\":0.125}"])
         #expect(try store.rows(StoreQuery(.models)).rows.count == 1)
         var batch = StoreBatch()
         batch.results = [Self.hourWindow(start: Self.origin, count: 4)]
