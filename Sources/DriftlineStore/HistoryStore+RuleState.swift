@@ -103,7 +103,7 @@ extension HistoryStore {
         return try read { db in
             let rows = try Row.fetchAll(db, sql: sql, arguments: [model, limit]).map { row in
                 StoreRows.Row(
-                    values: columns.indices.map { Self.text(row[$0]) }, record: row["record"])
+                    cells: columns.indices.map { StoreRows.Cell(row[$0] as DatabaseValue) }, record: row["record"])
             }
             return StoreRows(columns: columns, rows: rows)
         }

@@ -302,7 +302,11 @@ public final class HistoryStore: Sendable {
         let (sql, arguments, columns) = query.statement()
         let key = query.kind.orderKey
         var rows = StoreRows(columns: columns)
-        let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
+        let statement = try db.makeStatement(sql: sql)
+        let cursor = try Row.fetchCursor(statement, arguments: StatementArguments(arguments))
+        // Values are read straight from the statement: a month of one key's windows is ~43,000
+        // rows, and a GRDB `DatabaseValue` per column doubles the time of the query.
+        let handle = statement.sqliteStatement
         var last: StoreQuery.Position?
         while let row = try cursor.next() {
             if let limit = query.limit, rows.rows.count == limit {
@@ -310,12 +314,10 @@ public final class HistoryStore: Sendable {
                 rows.next = last
                 break
             }
-            var values: [String?] = []
-            values.reserveCapacity(columns.count)
-            for index in columns.indices {
-                values.append(Self.text(row[index] as DatabaseValue))
-            }
-            rows.rows.append(StoreRows.Row(values: values, record: row[columns.count]))
+            var cells: [StoreRows.Cell] = []
+            cells.reserveCapacity(columns.count)
+            for index in columns.indices { cells.append(Self.cell(handle, Int32(index))) }
+            rows.rows.append(StoreRows.Row(cells: cells, record: Self.text(handle, Int32(columns.count))))
             if rows.rows.count == query.limit {
                 last = position(of: row, key: key, kind: query.kind, at: columns.count + 1)
             }
@@ -348,14 +350,22 @@ public final class HistoryStore: Sendable {
         }
     }
 
-    static func text(_ value: DatabaseValue) -> String? {
-        switch value.storage {
-        case .null: return nil
-        case .int64(let number): return String(number)
-        case .double(let number): return String(number)
-        case .string(let string): return string
-        case .blob(let data): return String(decoding: data, as: UTF8.self)
+    /// Column `index` of the row `handle` stands on.
+    private static func cell(_ handle: OpaquePointer, _ index: Int32) -> StoreRows.Cell {
+        switch sqlite3_column_type(handle, index) {
+        case SQLITE_NULL: .null
+        case SQLITE_INTEGER: .integer(sqlite3_column_int64(handle, index))
+        case SQLITE_FLOAT: .real(sqlite3_column_double(handle, index))
+        default: .text(text(handle, index))
         }
+    }
+
+    /// Column `index` of the row `handle` stands on, as text (UTF-8, its length from SQLite).
+    private static func text(_ handle: OpaquePointer, _ index: Int32) -> String {
+        guard let bytes = sqlite3_column_text(handle, index) else { return "" }
+        return String(
+            decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, index))),
+            as: UTF8.self)
     }
 }
 

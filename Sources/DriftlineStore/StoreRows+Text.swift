@@ -12,9 +12,13 @@ extension StoreRows {
         let times = columns.indices.filter { Self.timeColumns.contains(columns[$0]) }
         for row in formatted.rows.indices {
             for column in times {
-                if let text = formatted.rows[row].values[column], let millis = Int64(text) {
-                    formatted.rows[row].values[column] = Timestamp.format(millis)
-                }
+                let millis: Int64? =
+                    switch formatted.rows[row].cells[column] {
+                    case .integer(let number): number
+                    case .text(let text): Int64(text)
+                    case .null, .real: nil
+                    }
+                if let millis { formatted.rows[row].cells[column] = .text(Timestamp.format(millis)) }
             }
         }
         return formatted
