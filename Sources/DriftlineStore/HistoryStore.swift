@@ -244,22 +244,28 @@ public final class HistoryStore: Sendable {
     /// PSI per feature as the JSON object the `psi` column holds (`{"temp_c":0.0123,...}`, in the
     /// result's feature order; `null` where it could not be computed).
     static func psiObject(_ metrics: [FeatureMetric]) -> String {
-        var json = "{"
+        // Built as bytes: a `String` appended to scalar by scalar took a fifth of the writer's time.
+        var json: [UInt8] = [UInt8(ascii: "{")]
+        json.reserveCapacity(32 * metrics.count + 2)
         for (index, metric) in metrics.enumerated() {
-            if index > 0 { json += "," }
-            json += "\""
-            for scalar in metric.feature.unicodeScalars {
-                switch scalar {
-                case "\"": json += "\\\""
-                case "\\": json += "\\\\"
-                case _ where scalar.value < 0x20: json += String(format: "\\u%04x", scalar.value)
-                default: json.unicodeScalars.append(scalar)
+            if index > 0 { json.append(UInt8(ascii: ",")) }
+            json.append(UInt8(ascii: "\""))
+            for byte in metric.feature.utf8 {
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): json += [UInt8(ascii: "\\"), byte]
+                case ..<0x20: json += Array(String(format: "\\u%04x", byte).utf8)
+                default: json.append(byte)
                 }
             }
-            json += "\":"
-            if let value = metric.value, value.isFinite { json += String(value) } else { json += "null" }
+            json += [UInt8(ascii: "\""), UInt8(ascii: ":")]
+            if let value = metric.value, value.isFinite {
+                json += String(value).utf8
+            } else {
+                json += "null".utf8
+            }
         }
-        return json + "}"
+        json.append(UInt8(ascii: "}"))
+        return String(decoding: json, as: UTF8.self)
     }
 
     // MARK: - Reading

@@ -166,6 +166,23 @@ import Testing
         #expect(flags == ["0 0 \(psi)", "1 0 \(psi)", "2 1 \(psi)"])
     }
 
+    /// A feature name with a quote, a backslash and a control character is escaped in the `psi`
+    /// column, so SQLite's JSON functions (and `--feature`) still read it.
+    @Test func aFeatureNameThatNeedsEscapingIsReadBackByItsName() throws {
+        let store = try HistoryStore(path: try Self.temporaryPath())
+        var entry = Self.window(start: 0)
+        let name = "odd \"name\" \\ with\ttab"
+        entry.value.psi = [FeatureMetric(feature: name, value: 0.5), FeatureMetric(feature: "é", value: 1e-7)]
+        var batch = StoreBatch()
+        batch.results = [entry]
+        try store.write(batch)
+        for (feature, psi) in [(name, "0.5"), ("é", "1e-07")] {
+            var query = StoreQuery(.windows)
+            query.feature = feature
+            #expect(try store.rows(query).rows.map { $0.values.last } == [psi])
+        }
+    }
+
     @Test func filtersSelectBySegmentVersionAndWindowStart() throws {
         let path = try Self.temporaryPath()
         let store = try HistoryStore(path: path)

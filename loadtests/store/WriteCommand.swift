@@ -17,6 +17,8 @@ struct WriteCommand: ParsableCommand {
     var minutes = 1_000
     @Option(help: "Minutes of results per StoreWriter.write call (one engine drain).")
     var minutesPerBatch = 1
+    @Option(help: "Records StoreWriter holds before write waits.")
+    var capacity = StoreWriter.defaultCapacity
 
     func run() throws {
         let fixture = StoreFixture(keys: keys, windows: minutes)
@@ -33,7 +35,7 @@ struct WriteCommand: ParsableCommand {
             minute += minutesPerBatch
         }
         let history = try HistoryStore(path: store)
-        let writer = StoreWriter(store: history)
+        let writer = StoreWriter(store: history, capacity: capacity)
         let started = monotonicSeconds()
         for batch in batches { try writer.write(batch) }
         try writer.close()
