@@ -554,6 +554,8 @@ final class PipelineRun {
             deadLetter(code: "future", reason: reason, source: source, position: position, payload, now)
         case .rejected(let reason):
             deadLetter(code: "rejected", reason: reason, source: source, position: position, payload, now)
+        case .duplicate(let reason):
+            deadLetter(code: "duplicate", reason: reason, source: source, position: position, payload, now)
         case .keyLimit(let reason):
             deadLetter(code: "keyLimit", reason: reason, source: source, position: position, payload, now)
             if let count = keyLimitNotice.occurred(now: now) {

@@ -40,6 +40,8 @@ public struct RunSummary: Sendable {
             \(processor.windowsUnjudgedFewLabels > 0 ? "\naccuracy windows not judged (fewer labels than min_labels): \(processor.windowsUnjudgedFewLabels)" : "")\
             \(processor.triggersInCooldown > 0 ? "\nretraining triggers held back by the cooldown: \(processor.triggersInCooldown)" : "")\
             \(processor.keysForgotten > 0 ? "\nkeys forgotten after their idle time: \(processor.keysForgotten)" : "")\
+            \(processor.duplicates > 0 ? "\nduplicate request ids (dead-lettered; the first counted): \(processor.duplicates)" : "")\
+            \(processor.inferencesWithoutBaseline > 0 ? "\ninferences of model versions without a baseline (measured; no PSI, no offline accuracy): \(processor.inferencesWithoutBaseline)" : "")\
             \(processor.keyLimited > 0 ? "\nevents of new keys past the key limit (dead-lettered): \(processor.keyLimited)" : "")\
             \(processor.unmeasuredFeatureValues > 0 ? "\nfeature values past the feature limit (not measured): \(processor.unmeasuredFeatureValues)" : "")\
             \(recordsReadAgain > 0 ? "\nrecords read again and skipped (processed before): \(recordsReadAgain)" : "")\

@@ -20,6 +20,8 @@ public final class DriftProcessor {
     private let maxKeys: Int
     private let maxFeatures: Int
     private var labelJoin: LabelJoin
+    /// The request ids counted within the label horizon: a repeat is a duplicate.
+    private var recentRequests: RecentRequests
     private var watermarks: Watermarks
     private var rules: RuleEngine
     private var output = ProcessorOutput()
@@ -119,6 +121,7 @@ public final class DriftProcessor {
             self.baselines[id] = baseline
         }
         labelJoin = LabelJoin(capacity: settings.maxPendingLabels, keysPerEntry: settings.keySets.count)
+        recentRequests = RecentRequests(capacity: settings.maxPendingLabels)
         watermarks = Watermarks(
             outOfOrderness: settings.outOfOrderness, idleTimeout: settings.idleTimeout,
             advancesWhenIdle: settings.advancesWhenIdle)
@@ -367,6 +370,7 @@ public final class DriftProcessor {
         case .future(let why): (code, reason) = ("future", why)
         case .rejected(let why): (code, reason) = ("rejected", why)
         case .keyLimit(let why): (code, reason) = ("keyLimit", why)
+        case .duplicate(let why): (code, reason) = ("duplicate", why)
         }
         output.refused.append(
             RefusedRecord(
@@ -399,8 +403,22 @@ public final class DriftProcessor {
         if keys.count + keySetCount > maxKeys, let limited = keyLimit(event, model: model, version: version) {
             return limited
         }
+        var requestHash: UInt64?
+        if let requestID = event.requestID {
+            let hash = event.withText(requestID) {
+                RecentRequests.hash(model: model, version: version, requestID: $0)
+            }
+            if recentRequests.contains(hash) {
+                counters.duplicates += 1
+                let id = event.withText(requestID) { String(decoding: $0, as: UTF8.self) }
+                return .duplicate(
+                    "request_id '\(id)' of \(symbols[model]) \(symbols[version]) was counted already; the first counts")
+            }
+            requestHash = hash
+        }
         counters.inferences += 1
         let profile = profile(model: model, version: version)
+        if profile.baseline == nil { counters.inferencesWithoutBaseline += 1 }
         if event.features.count > scratchCapacity { growScratch(to: event.features.count) }
         var slotCount = 0
         var binCount = 0
@@ -482,6 +500,7 @@ public final class DriftProcessor {
             counters.late += 1
             return .late("every window of \(Timestamp.format(timestamp)) is past the allowed lateness")
         }
+        if let requestHash { recentRequests.insert(requestHash, timestamp: timestamp) }
         if !labelled, let requestID = event.requestID, predictedClass >= 0 || !predictedValue.isNaN {
             let evicted = event.withText(requestID) { bytes in
                 labelJoin.add(
@@ -683,9 +702,12 @@ public final class DriftProcessor {
     private func advance(to watermark: Int64, now: Int64) {
         forgetIdleKeys(at: watermark)
         if watermark != .max {
-            counters.unlabelled += labelJoin.expire(before: watermark - settings.labelWait - settings.allowedLateness)
+            let horizon = watermark - settings.labelWait - settings.allowedLateness
+            counters.unlabelled += labelJoin.expire(before: horizon)
+            recentRequests.expire(before: horizon)
         } else {
             counters.unlabelled += labelJoin.expire(before: .max)
+            recentRequests.expire(before: .max)
         }
         let tick = WindowSpec.floorDivide(watermark, settings.reviseEvery)
         let revisionTick = tick > lastRevisionTick

@@ -98,6 +98,9 @@ public enum Disposition: Equatable, Sendable {
     case rejected(String)
     /// It would add a key past `ProcessorSettings.maxKeys`: counted in no window.
     case keyLimit(String)
+    /// An inference whose (model, version, request_id) was counted already within the label
+    /// horizon (labels' wait plus the allowed lateness): the first counts, this one is dead-lettered.
+    case duplicate(String)
 }
 
 /// Running totals of a `DriftProcessor`, for metrics and the end-of-run report.
@@ -141,6 +144,11 @@ public struct ProcessorCounters: Equatable, Sendable {
     public var windowsUnjudgedFewLabels = 0
     /// Retraining triggers not emitted because their model version was in its cooldown.
     public var triggersInCooldown = 0
+    /// Inferences dead-lettered because their request id was counted already.
+    public var duplicates = 0
+    /// Inferences of a model version without a baseline: counted and measured, but with no PSI
+    /// and no offline accuracy to compare with.
+    public var inferencesWithoutBaseline = 0
 
     public init() {}
 }
