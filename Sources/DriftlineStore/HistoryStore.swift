@@ -34,10 +34,12 @@ public final class HistoryStore: Sendable {
         var configuration = Configuration()
         configuration.label = "driftline-store"
         configuration.busyMode = .timeout(busyTimeout)
+        // Pages kept per connection: 256 MB when opened for queries only (`query`, `serve`), where
+        // one key's month (~90 MB) then stays in memory between queries; 64 MB for the engine's
+        // connections, enough for a write transaction's dirty pages, on edge boxes' memory.
+        let cacheKiB = readOnly ? 262_144 : 65_536
         configuration.prepareDatabase { db in
-            // Up to 64 MB of pages per connection: a write transaction's dirty pages and a month
-            // of one key's windows stay in memory.
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            try db.execute(sql: "PRAGMA cache_size = -\(cacheKiB)")
         }
         do {
             if readOnly {
