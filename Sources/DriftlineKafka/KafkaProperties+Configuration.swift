@@ -12,8 +12,9 @@ extension KafkaProperties {
         for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
             if rd_kafka_conf_set(configuration, key, value, &reason, reason.count) != RD_KAFKA_CONF_OK {
                 rd_kafka_conf_destroy(configuration)
+                // The value is left out: it may be a password.
                 throw KafkaError(
-                    .invalidArgument, "Kafka property '\(key)' = '\(value)' is not accepted: \(Self.text(reason))")
+                    .invalidArgument, "Kafka property '\(key)' is not accepted: \(Self.text(reason))")
             }
         }
         return configuration

@@ -105,6 +105,47 @@ struct NodeReader {
         return scalar.string
     }
 
+    /// A string that may be a secret: `${env:NAME}` is the environment variable NAME, `${file:PATH}`
+    /// the contents of the file at PATH (resolved like other paths; one trailing line break
+    /// dropped), anything else itself. Diagnostics name the variable or file, never a value.
+    mutating func secret(_ node: Node, path: String) -> String? {
+        guard let text = string(node, path: path) else { return nil }
+        guard text.hasPrefix("${"), text.hasSuffix("}"), let colon = text.firstIndex(of: ":") else { return text }
+        let scheme = text[text.index(text.startIndex, offsetBy: 2)..<colon]
+        let reference = String(text[text.index(after: colon)..<text.index(before: text.endIndex)])
+        switch scheme {
+        case "env":
+            guard let value = ProcessInfo.processInfo.environment[reference], !value.isEmpty else {
+                report(
+                    .missingSecret, at: node.mark,
+                    "\(Self.name(path)) takes its value from the environment variable \(reference), which is not set")
+                return nil
+            }
+            return value
+        case "file":
+            let file = absolutePath(reference)
+            guard let contents = FileManager.default.contents(atPath: file) else {
+                report(
+                    .missingSecret, at: node.mark,
+                    "\(Self.name(path)) takes its value from '\(file)', which cannot be read")
+                return nil
+            }
+            var value = String(decoding: contents, as: UTF8.self)
+            if value.hasSuffix("\r\n") { value.removeLast() } else if value.hasSuffix("\n") { value.removeLast() }
+            guard !value.isEmpty else {
+                report(
+                    .missingSecret, at: node.mark, "\(Self.name(path)) takes its value from '\(file)', which is empty")
+                return nil
+            }
+            return value
+        default:
+            report(
+                .invalidValue, at: node.mark,
+                "\(Self.name(path)) refers to '${\(scheme):…}'; a secret is written ${env:NAME} or ${file:PATH}")
+            return nil
+        }
+    }
+
     /// A name that can stand in ids and file names: letters, digits, `_`, `-` and `.`.
     mutating func identifier(_ node: Node, path: String) -> String? {
         guard let text = string(node, path: path) else { return nil }

@@ -93,4 +93,6 @@ extension ErrorCode where Domain == TopologyError {
     public static let unsupported = Self("unsupported")
     /// Settings that are each valid but contradict one another (`hop` longer than `size`).
     public static let inconsistent = Self("inconsistent")
+    /// A secret reference (`${env:NAME}`, `${file:PATH}`) that resolves to nothing.
+    public static let missingSecret = Self("missing_secret")
 }

@@ -160,7 +160,7 @@ extension TopologyParser {
                         + "group with its own group key")
                 continue
             }
-            properties[pair.key] = reader.string(pair.value, path: "\(fields.path("properties")).\(pair.key)")
+            properties[pair.key] = reader.secret(pair.value, path: "\(fields.path("properties")).\(pair.key)")
         }
         if !pairs.contains(where: { $0.key == "bootstrap.servers" }) {
             reader.report(
@@ -192,8 +192,8 @@ extension TopologyParser {
             }
             connection.port = port
         }
-        connection.username = fields["username"].flatMap { reader.string($0, path: fields.path("username")) }
-        connection.password = fields["password"].flatMap { reader.string($0, path: fields.path("password")) }
+        connection.username = fields["username"].flatMap { reader.secret($0, path: fields.path("username")) }
+        connection.password = fields["password"].flatMap { reader.secret($0, path: fields.path("password")) }
         connection.caFile = filePath(fields, "ca_file")
         connection.certFile = filePath(fields, "cert_file")
         connection.keyFile = filePath(fields, "key_file")

@@ -210,7 +210,7 @@ extension TopologyParser {
                 reader.report(.invalidValue, at: pair.keyMark, "'\(pair.key)' in \(path) is not an HTTP header name")
                 continue
             }
-            guard let value = reader.string(pair.value, path: "\(path).\(pair.key)") else { continue }
+            guard let value = reader.secret(pair.value, path: "\(path).\(pair.key)") else { continue }
             guard !value.contains(where: { $0 == "\r" || $0 == "\n" }) else {
                 reader.report(.invalidValue, at: pair.value.mark, "\(path).\(pair.key) holds a line break")
                 continue
