@@ -39,7 +39,8 @@ struct RunCommand: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: settings.logLevel.rawValue) ?? .info
         let address = APIServer.url(host: settings.httpHost, port: settings.httpPort)
         let app = APIServer.application(
-            api: HistoryAPI(storePath: store.path), host: settings.httpHost, port: settings.httpPort, logger: logger
+            api: HistoryAPI(storePath: store.path), host: settings.httpHost, port: settings.httpPort,
+            token: settings.httpToken, logger: logger
         ) {
             TopologyRunner.printError("driftline run: HTTP API on \(address)/api/v1/")
         }

@@ -19,20 +19,35 @@ struct ServeCommand: AsyncParsableCommand {
     var host = EngineConfig().httpHost
     @Option(help: "The port to listen on.")
     var port = EngineConfig().httpPort
+    @Option(help: "A file holding the bearer token every request must then carry (Authorization: Bearer <token>).")
+    var tokenFile: String?
 
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port: \(port) is not from 1 to 65535") }
     }
 
     func run() async throws {
+        let token = try tokenFile.map { try Self.token(at: $0) }
         let opened = try HistoryStore.forCommand(store)
         var logger = Logger(label: "driftline.http")
         logger.logLevel = .warning
         let address = APIServer.url(host: host, port: port)
-        let app = APIServer.application(api: HistoryAPI(store: opened), host: host, port: port, logger: logger) {
+        let app = APIServer.application(
+            api: HistoryAPI(store: opened), host: host, port: port, token: token, logger: logger
+        ) {
             FileHandle.standardOutput.write(Data("driftline serve: listening on \(address)/api/v1/\n".utf8))
         }
         // Until SIGTERM or SIGINT (runService's default signals), then a graceful shutdown.
         try await app.runService()
+    }
+
+    /// The token in the file at `path`, without its trailing line break.
+    private static func token(at path: String) throws -> String {
+        guard let contents = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("--token-file: '\(path)' cannot be read")
+        }
+        let token = String(decoding: contents, as: UTF8.self).trimmingCharacters(in: .newlines)
+        guard !token.isEmpty else { throw ValidationError("--token-file: '\(path)' is empty") }
+        return token
     }
 }

@@ -1,4 +1,5 @@
 import DriftlineEngine
+import Foundation
 import Testing
 
 @Suite struct TopologyEngineConfigTests {
@@ -8,6 +9,16 @@ import Testing
         #expect(config.shutdownTimeoutMs == 10_000)
         let patient = try EngineConfig.load(yaml: "shutdown_timeout: 45s", file: "e.yaml")
         #expect(patient.shutdownTimeoutMs == 45_000)
+    }
+
+    @Test func theAPITokenIsASecretReadFromAFileBesideTheConfig() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Data("t0ken\n".utf8).write(to: directory.appendingPathComponent("api-token"))
+        let path = directory.appendingPathComponent("engine.yaml").path
+        try Data("http_token: ${file:api-token}\n".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(try EngineConfig.load(path: path).httpToken == "t0ken")
+        #expect(try EngineConfig.load(path: "configs/engine.yaml").httpToken == nil)
     }
 
     @Test func mistakesAreReportedWithTheirLines() {

@@ -38,17 +38,18 @@ struct LiveAPI {
     let client: any TestClientProtocol
 
     static func run(
-        _ api: HistoryAPI, _ body: @escaping @Sendable (LiveAPI) async throws -> Void
+        _ api: HistoryAPI, token: String? = nil, _ body: @escaping @Sendable (LiveAPI) async throws -> Void
     ) async throws {
         var logger = Logger(label: "driftline.http.test")
         logger.logLevel = .warning
-        let app = APIServer.application(api: api, host: "127.0.0.1", port: 0, logger: logger)
+        let app = APIServer.application(api: api, host: "127.0.0.1", port: 0, token: token, logger: logger)
         try await app.test(.live) { client in try await body(LiveAPI(client: client)) }
     }
 
-    func get(_ uri: String, accept: String? = nil) async throws -> Answer {
+    func get(_ uri: String, accept: String? = nil, authorization: String? = nil) async throws -> Answer {
         var headers: HTTPFields = [:]
         if let accept { headers[.accept] = accept }
+        if let authorization { headers[.authorization] = authorization }
         return try await client.execute(uri: uri, method: .get, headers: headers) { response in
             Answer(status: response.status, headers: response.headers, body: String(buffer: response.body))
         }
@@ -56,6 +57,25 @@ struct LiveAPI {
 }
 
 @Suite struct HistoryAPITests {
+    @Test func withATokenOnlyRequestsCarryingItAsABearerTokenAreAnswered() async throws {
+        let fixture = try HistoryFixture()
+        let expected = Self.page(fixture.expectedWindows().map(\.record))
+        try await LiveAPI.run(HistoryAPI(storePath: fixture.path), token: "s3cret-token") { api in
+            for authorization in [nil, "Bearer wrong", "Bearer s3cret-tokenX", "Bearer s3cret-toke", "s3cret-token"] {
+                let refused = try await api.get("/api/v1/windows", authorization: authorization)
+                #expect(refused.status == .unauthorized, "\(authorization ?? "no header")")
+                #expect(refused.headers[.wwwAuthenticate] == "Bearer")
+                #expect(try refused.error().message.contains("Authorization: Bearer"))
+                #expect(!refused.body.contains("s3cret"))
+            }
+            for authorization in ["Bearer s3cret-token", "bearer s3cret-token"] {
+                let answer = try await api.get("/api/v1/windows", authorization: authorization)
+                #expect(answer.status == .ok)
+                #expect(answer.body == expected)
+            }
+        }
+    }
+
     /// `{"records":[...],"next_cursor":null}` of `records`, built here.
     static func page(_ records: [String], next: String? = nil) -> String {
         "{\"records\":[" + records.joined(separator: ",") + "],\"next_cursor\":"

@@ -6,6 +6,7 @@ import Yams
 /// ```yaml
 /// http_host: 127.0.0.1   # address of the HTTP API and /metrics
 /// http_port: 9464
+/// http_token: ${file:/etc/driftline/api-token}   # every HTTP request then needs it as a bearer token
 /// log_level: info        # trace | debug | info | notice | warning | error | critical
 /// shutdown_timeout: 10s  # SIGTERM/SIGINT: the longest a graceful stop may take
 /// ```
@@ -19,6 +20,8 @@ public struct EngineConfig: Equatable, Sendable {
     public var httpHost: String
     /// The port the HTTP API and `/metrics` listen on.
     public var httpPort: Int
+    /// The bearer token every HTTP request must carry (`Authorization: Bearer …`); `nil`: none.
+    public var httpToken: String?
     /// The lowest level logged.
     public var logLevel: LogLevel
     /// After SIGTERM or SIGINT, the longest the stop may take (milliseconds) before the engine
@@ -27,27 +30,33 @@ public struct EngineConfig: Equatable, Sendable {
 
     /// Settings with the defaults a file gets for the keys it leaves out.
     public init(
-        httpHost: String = "127.0.0.1", httpPort: Int = 9464, logLevel: LogLevel = .info,
+        httpHost: String = "127.0.0.1", httpPort: Int = 9464, httpToken: String? = nil, logLevel: LogLevel = .info,
         shutdownTimeoutMs: Int64 = 10_000
     ) {
         self.httpHost = httpHost
         self.httpPort = httpPort
+        self.httpToken = httpToken
         self.logLevel = logLevel
         self.shutdownTimeoutMs = shutdownTimeoutMs
     }
 
     /// The settings in the YAML file at `path`; every problem is reported, with its line.
     public static func load(path: String) throws(TopologyError) -> EngineConfig {
-        try load(yaml: NodeReader.readFile(path: path), file: path)
+        try load(yaml: NodeReader.readFile(path: path), file: path, baseDirectory: NodeReader.directory(of: path))
     }
 
-    /// The settings in `yaml`, naming `file` in diagnostics.
-    public static func load(yaml: String, file: String) throws(TopologyError) -> EngineConfig {
+    /// The settings in `yaml`, naming `file` in diagnostics and resolving `${file:…}` secrets
+    /// against `baseDirectory`.
+    public static func load(
+        yaml: String, file: String, baseDirectory: String = "/"
+    ) throws(TopologyError)
+        -> EngineConfig
+    {
         let root = try NodeReader.compose(yaml: yaml, file: file)
-        var reader = NodeReader(file: file, baseDirectory: "/")
+        var reader = NodeReader(file: file, baseDirectory: baseDirectory)
         var config = EngineConfig()
         if let fields = reader.fields(
-            root, path: "", allowed: ["http_host", "http_port", "log_level", "shutdown_timeout"])
+            root, path: "", allowed: ["http_host", "http_port", "http_token", "log_level", "shutdown_timeout"])
         {
             if let node = fields["http_host"], let host = reader.string(node, path: "http_host") {
                 config.httpHost = host
@@ -59,6 +68,7 @@ public struct EngineConfig: Equatable, Sendable {
                     reader.report(.invalidValue, at: node.mark, "http_port must be at most 65535, not \(port)")
                 }
             }
+            if let node = fields["http_token"] { config.httpToken = reader.secret(node, path: "http_token") }
             if let node = fields["log_level"],
                 let level = reader.word(node, path: "log_level", among: LogLevel.allCases)
             {
