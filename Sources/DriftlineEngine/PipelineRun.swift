@@ -89,7 +89,7 @@ final class PipelineRun {
         }
         _ = symbols.intern("_unknown")
         self.baselines = baselines
-        let store = history.map { StoreWriter(store: $0) }
+        let store = history.map { StoreWriter(store: $0, report: { Self.warn($0) }) }
         self.history = history
         outputs = try Outputs(topology.sinks, store: store, make: Self.makeSink)
         let now = Pipeline.now()
@@ -193,6 +193,7 @@ final class PipelineRun {
         summary.results = outputs.counts.results
         summary.alerts = outputs.counts.alerts
         summary.triggers = outputs.counts.triggers
+        summary.storeRetries = outputs.storeRetries
         summary.elapsedSeconds = Double(Pipeline.now() - start) / 1000
         return summary
     }

@@ -18,6 +18,8 @@ public struct RunSummary: Sendable {
     public var results = 0
     public var alerts = 0
     public var triggers = 0
+    /// Store transactions written again because the file could not take them (disk full, …).
+    public var storeRetries = 0
     public var processor = ProcessorCounters()
     public var elapsedSeconds = 0.0
 
@@ -46,6 +48,7 @@ public struct RunSummary: Sendable {
             \(processor.unmeasuredFeatureValues > 0 ? "\nfeature values past the feature limit (not measured): \(processor.unmeasuredFeatureValues)" : "")\
             \(recordsReadAgain > 0 ? "\nrecords read again and skipped (processed before): \(recordsReadAgain)" : "")\
             \(partitionsRevokedWhileCounted > 0 ? "\npartitions revoked while open windows counted their records: \(partitionsRevokedWhileCounted)" : "")\
+            \(storeRetries > 0 ? "\nstore transactions written again after the file refused them (disk full, read-only, busy): \(storeRetries)" : "")\
             \(outputFailure.map { "\nOUTPUT FAILURE (offsets not committed since): \($0)" } ?? "")
             """
     }

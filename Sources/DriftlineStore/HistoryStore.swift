@@ -114,9 +114,18 @@ public final class HistoryStore: Sendable {
                     }
                 }
             }
+        } catch let error as DatabaseError where Self.passes(error.resultCode) {
+            throw StoreError(.unavailable, "cannot write to the history store '\(path)' for now: \(error)")
         } catch {
             throw StoreError(.database, "cannot write to the history store '\(path)': \(error)")
         }
+    }
+
+    /// Whether a write that failed with `code` may succeed later unchanged: the disk is full (or
+    /// the process's file size limit reached), read-only or failing, or another process holds
+    /// the file.
+    private static func passes(_ code: ResultCode) -> Bool {
+        [.SQLITE_FULL, .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_CANTOPEN].contains(code)
     }
 
     /// The earliest window start `table` keeps under a retention of `keep` milliseconds, measured

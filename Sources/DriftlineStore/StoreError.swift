@@ -10,6 +10,9 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         public static let database = Code(name: "database")
         /// The writer stopped after an earlier failure; nothing handed to it since is stored.
         public static let writerFailed = Code(name: "writerFailed")
+        /// The file cannot be written for now (disk full, file size limit, read-only or failing
+        /// disk, another writer holding it): a `StoreWriter` writes the same transaction again.
+        public static let unavailable = Code(name: "unavailable")
 
         public var description: String { name }
     }

@@ -5,10 +5,13 @@ import Foundation
 /// `write` hands a batch over through a bounded queue and waits while the queue is full, so a
 /// slow or full disk slows the engine down instead of losing records. Batches waiting when the
 /// thread turns to the queue are written together, in one transaction: under load, transactions
-/// grow towards `capacity` records, and each page of a key's windows is written once for many. `sync` waits until
-/// everything handed over is committed, and throws when a write failed: after a failure nothing
-/// more is written, and every later `write` and `sync` throws, so no offset is committed past
-/// what is stored.
+/// grow towards `capacity` records, and each page of a key's windows is written once for many.
+/// A transaction the file cannot take for now (disk full, read-only, busy: `StoreError.unavailable`)
+/// is written again, after 0.1 s, then twice as long each time up to 5 s, until it goes in; the
+/// queue fills meanwhile and the engine waits. `sync` waits until everything handed over is
+/// committed, and throws when a write failed otherwise: after such a failure nothing more is
+/// written, and every later `write` and `sync` throws, so no offset is committed past what is
+/// stored.
 public final class StoreWriter: @unchecked Sendable {
     // @unchecked: every stored var is guarded by `condition`'s lock.
     private let store: HistoryStore
@@ -20,6 +23,10 @@ public final class StoreWriter: @unchecked Sendable {
     private var failure: StoreError?
     private var closed = false
     private var finished = false
+    private var retried = 0
+    /// Told when the file cannot be written (at most once a minute while that lasts) and when it
+    /// can be again.
+    private let report: @Sendable (String) -> Void
     /// Most records (window results, alerts, triggers) waiting before `write` waits; a larger
     /// batch is taken when nothing waits.
     public let capacity: Int
@@ -28,10 +35,14 @@ public final class StoreWriter: @unchecked Sendable {
     /// of transactions a tenth the size (README, "History store figures").
     public static let defaultCapacity = 25_000
 
-    /// Starts the writing thread of `store`, with room for `capacity` waiting records.
-    public init(store: HistoryStore, capacity: Int = defaultCapacity) {
+    /// Starts the writing thread of `store`, with room for `capacity` waiting records; `report`
+    /// hears of writes the file cannot take for now.
+    public init(
+        store: HistoryStore, capacity: Int = defaultCapacity, report: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.store = store
         self.capacity = max(1, capacity)
+        self.report = report
         let thread = Thread { [self] in run() }
         thread.name = "driftline-store"
         thread.start()
@@ -50,6 +61,13 @@ public final class StoreWriter: @unchecked Sendable {
         queuedRecords += records
         handedOver += 1
         condition.broadcast()
+    }
+
+    /// How many times a transaction was written again because the file could not take it.
+    public var retries: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return retried
     }
 
     /// Waits until every batch handed over is committed; throws the first write failure.
@@ -89,14 +107,7 @@ public final class StoreWriter: @unchecked Sendable {
             condition.unlock()
             var batch = StoreBatch()
             for part in taken { batch.append(contentsOf: part) }
-            var writeFailure: StoreError?
-            do {
-                try store.write(batch)
-            } catch let failed as StoreError {
-                writeFailure = failed
-            } catch {
-                writeFailure = StoreError(.database, "\(error)")
-            }
+            let writeFailure = commit(batch)
             condition.lock()
             if let writeFailure {
                 failure = StoreError(.writerFailed, writeFailure.message)
@@ -107,6 +118,39 @@ public final class StoreWriter: @unchecked Sendable {
             }
             condition.broadcast()
             condition.unlock()
+        }
+    }
+
+    /// Writes `batch`, again and again while the file cannot take it for now; the failure that
+    /// stops it otherwise.
+    private func commit(_ batch: StoreBatch) -> StoreError? {
+        var delay = 0.1
+        var lastReport: Date?
+        var attempts = 0
+        while true {
+            do {
+                try store.write(batch)
+                if attempts > 0 {
+                    report(
+                        "the history store '\(store.path)' is written again, after \(attempts) attempt(s) it refused")
+                }
+                return nil
+            } catch let failed as StoreError where failed.code == .unavailable {
+                attempts += 1
+                condition.lock()
+                retried += 1
+                condition.unlock()
+                if lastReport.map({ Date().timeIntervalSince($0) >= 60 }) ?? true {
+                    lastReport = Date()
+                    report("\(failed.message); the engine waits, and the transaction is written again until it goes in")
+                }
+                Thread.sleep(forTimeInterval: delay)
+                delay = min(delay * 2, 5)
+            } catch let failed as StoreError {
+                return failed
+            } catch {
+                return StoreError(.database, "\(error)")
+            }
         }
     }
 }

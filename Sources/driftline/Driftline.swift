@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `driftline` command line.
 @main
@@ -10,4 +11,20 @@ struct Driftline: AsyncParsableCommand {
             BaselineCommand.self, QueryCommand.self, AlertsCommand.self, ReportCommand.self, ServeCommand.self,
         ]
     )
+
+    static func main() async {
+        // A write past the process's file size limit (`ulimit -f`) then fails with EFBIG, which the
+        // history store writes again later, instead of killing the process.
+        signal(SIGXFSZ, SIG_IGN)
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -2,6 +2,7 @@ import DriftlineCore
 import DriftlineStore
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 
 @Suite struct HistoryStoreTests {
@@ -230,23 +231,51 @@ import Testing
         #expect(throws: StoreError.self) { try writer.write(Self.sample()) }
     }
 
-    /// A write SQLite refuses (here: another connection holds the write lock) is never dropped in
-    /// silence: `sync` throws, and so does every later `write`, so no offset is committed past it.
+    /// A write that cannot succeed later (here: its table was dropped behind the store's back) is
+    /// never dropped in silence: `sync` throws, and so does every later `write`, so no offset is
+    /// committed past it.
     @Test func aFailedWriteMakesSyncAndLaterWritesThrow() throws {
         let path = try Self.temporaryPath()
-        let store = try HistoryStore(path: path, busyTimeout: 0.2)
+        let store = try HistoryStore(path: path)
         let writer = StoreWriter(store: store)
+        try DatabaseQueue(path: path).write { db in try db.execute(sql: "DROP TABLE retrain_triggers") }
+        try writer.write(Self.sample())
+        let error = #expect(throws: StoreError.self) { try writer.sync() }
+        #expect(error?.code == .writerFailed)
+        #expect(throws: StoreError.self) { try writer.write(Self.sample()) }
+        let counts = try DatabaseQueue(path: path).read { db in
+            try ["windows", "alerts"].map { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)") }
+        }
+        #expect(counts == [0, 0])
+        #expect(writer.retries == 0)
+        #expect(throws: StoreError.self) { try writer.close() }
+    }
+
+    /// A transaction the file cannot take for now (another process holds its write lock past the
+    /// busy timeout; a full disk answers the same way) is written again until it goes in, and
+    /// reported: nothing is lost, and `sync` returns once it is stored.
+    @Test func aTransactionRefusedForNowIsWrittenAgainUntilItGoesIn() throws {
+        let path = try Self.temporaryPath()
+        let store = try HistoryStore(path: path, busyTimeout: 0.1)
+        let reports = Mutex<[String]>([])
+        let writer = StoreWriter(store: store, report: { message in reports.withLock { $0.append(message) } })
         var configuration = Configuration()
         configuration.allowsUnsafeTransactions = true
         let blocker = try DatabaseQueue(path: path, configuration: configuration)
         try blocker.inDatabase { db in try db.execute(sql: "BEGIN EXCLUSIVE") }
         try writer.write(Self.sample())
-        let error = #expect(throws: StoreError.self) { try writer.sync() }
-        #expect(error?.code == .writerFailed)
-        #expect(throws: StoreError.self) { try writer.write(Self.sample()) }
-        try blocker.inDatabase { db in try db.execute(sql: "ROLLBACK") }
-        #expect(try store.rowCounts()["window_results"] == 0)
-        #expect(throws: StoreError.self) { try writer.close() }
+        Thread.sleep(forTimeInterval: 1)
+        try blocker.inDatabase { db in try db.execute(sql: "COMMIT") }
+        try writer.sync()
+        #expect(try store.rowCounts()["window_results"] == 4)
+        #expect(try store.rowCounts()["alerts"] == 1)
+        // Refused for ~1 s with waits of 0.1, 0.2, 0.4 s and the busy timeouts between them.
+        #expect((2...6).contains(writer.retries))
+        let told = reports.withLock { $0 }
+        #expect(told.count == 2)
+        #expect(told.first?.contains("cannot write to the history store '\(path)' for now") == true)
+        #expect(told.last?.contains("is written again, after \(writer.retries) attempt(s)") == true)
+        try writer.close()
     }
 
     /// While the file is busy (another process writing it), the writer's queue fills and `write`

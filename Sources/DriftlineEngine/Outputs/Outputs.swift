@@ -20,6 +20,8 @@ final class Outputs {
     private let all: [any OutputSink]
     private let encoder = ContractEncoder()
     private(set) var counts = (results: 0, alerts: 0, triggers: 0, deadLetters: 0)
+    /// How many store transactions were written again because the file could not take them.
+    var storeRetries: Int { store?.retries ?? 0 }
     /// The baselines in use: a store batch carrying windows of one of them also moves its `last_seen`.
     private var baselines: [Baseline] = []
 
