@@ -146,7 +146,7 @@ let package = Package(
         .testTarget(
             name: "DriftlineCoreTests",
             dependencies: [
-                "DriftlineCore", .product(name: "Histogram", package: "hdrhistogram-swift"),
+                "DriftlineCore", "DriftlineTestSupport", .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

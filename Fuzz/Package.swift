@@ -12,7 +12,10 @@ let package = Package(
         // The decoder and the processor behind it, on arbitrary bytes as one record.
         .executableTarget(
             name: "FuzzDecoder",
-            dependencies: ["FuzzSupport", .product(name: "DriftlineCore", package: "driftline")]),
+            dependencies: [
+                "FuzzSupport", .product(name: "DriftlineCore", package: "driftline"),
+                .product(name: "DriftlineTestSupport", package: "driftline"),
+            ]),
         // The topology loader, on arbitrary text as a topology file.
         .executableTarget(
             name: "FuzzTopology",

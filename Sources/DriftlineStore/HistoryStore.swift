@@ -114,7 +114,7 @@ public final class HistoryStore: Sendable {
                     }
                 }
             }
-        } catch let error as DatabaseError where Self.passes(error.resultCode) {
+        } catch let error as DatabaseError where Self.isTransient(error.resultCode) {
             throw StoreError(.unavailable, "cannot write to the history store '\(path)' for now: \(error)")
         } catch {
             throw StoreError(.database, "cannot write to the history store '\(path)': \(error)")
@@ -124,7 +124,7 @@ public final class HistoryStore: Sendable {
     /// Whether a write that failed with `code` may succeed later unchanged: the disk is full (or
     /// the process's file size limit reached), read-only or failing, or another process holds
     /// the file.
-    private static func passes(_ code: ResultCode) -> Bool {
+    private static func isTransient(_ code: ResultCode) -> Bool {
         [.SQLITE_FULL, .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_CANTOPEN].contains(code)
     }
 

@@ -27,7 +27,13 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let token = try tokenFile.map { try Self.token(at: $0) }
+        let token = try tokenFile.map { path in
+            do {
+                return try SecretFile.read(path)
+            } catch {
+                throw ValidationError("--token-file: '\(path)' \(error)")
+            }
+        }
         let opened = try HistoryStore.forCommand(store)
         var logger = Logger(label: "driftline.http")
         logger.logLevel = .warning
@@ -39,15 +45,5 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // Until SIGTERM or SIGINT (runService's default signals), then a graceful shutdown.
         try await app.runService()
-    }
-
-    /// The token in the file at `path`, without its trailing line break.
-    private static func token(at path: String) throws -> String {
-        guard let contents = FileManager.default.contents(atPath: path) else {
-            throw ValidationError("--token-file: '\(path)' cannot be read")
-        }
-        let token = String(decoding: contents, as: UTF8.self).trimmingCharacters(in: .newlines)
-        guard !token.isEmpty else { throw ValidationError("--token-file: '\(path)' is empty") }
-        return token
     }
 }

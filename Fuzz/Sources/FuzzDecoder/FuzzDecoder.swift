@@ -1,4 +1,5 @@
 import DriftlineCore
+import DriftlineTestSupport
 import FuzzSupport
 
 /// One processor for the whole run, as in the engine: state carries over from record to record.
@@ -28,7 +29,7 @@ private struct Harness {
             outOfOrderness: 5_000, labelWait: 60_000, maxPendingLabels: 10_000, maxKeys: 1_000, maxFeatures: 64)
         do {
             decoder = try EventDecoder(mapping: .contract(segmentDimensions: ["line"]), symbols: symbols)
-            processor = try DriftProcessor(settings: settings, symbols: symbols, baselines: [Self.baseline])
+            processor = try DriftProcessor(settings: settings, symbols: symbols, baselines: [TestBaselines.simple])
         } catch {
             fatalError("the fuzzing harness cannot start: \(error)")
         }
@@ -56,24 +57,6 @@ private struct Harness {
             if let online = result.accuracy.online { precondition((0...1).contains(online), "accuracy \(online)") }
         }
     }
-
-    /// Model `weld` version `1`: numeric `temp_c` split at 400, categorical `material` with S355
-    /// and S235, classes ok and defect.
-    static let baseline: Baseline = {
-        var tally = ClassificationTally()
-        for index in 0..<10 { tally.record(predicted: 0, actual: index < 9 ? 0 : 1) }
-        return Baseline(
-            model: "weld", version: "1",
-            features: [
-                .numeric(name: "temp_c", edges: [400], expected: [0.5, 0.5], referenceCount: 100, missingRate: 0),
-                .categorical(
-                    name: "material", categories: ["S355", "S235"], expected: [0.5, 0.5, 0], referenceCount: 100,
-                    missingRate: 0),
-            ],
-            offline: OfflineMetrics(classes: ["ok", "defect"], classification: ClassificationMetrics(tally)!),
-            latencyBudgetMs: 100, binning: .init(method: .quantile, binCount: 2),
-            createdFrom: .init(referenceRows: 100, testRows: 10))
-    }()
 }
 
 @main

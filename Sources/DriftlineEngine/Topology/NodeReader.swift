@@ -124,20 +124,13 @@ struct NodeReader {
             return value
         case "file":
             let file = absolutePath(reference)
-            guard let contents = FileManager.default.contents(atPath: file) else {
+            do {
+                return try SecretFile.read(file)
+            } catch {
                 report(
-                    .missingSecret, at: node.mark,
-                    "\(Self.name(path)) takes its value from '\(file)', which cannot be read")
+                    .missingSecret, at: node.mark, "\(Self.name(path)) takes its value from '\(file)', which \(error)")
                 return nil
             }
-            var value = String(decoding: contents, as: UTF8.self)
-            if value.hasSuffix("\r\n") { value.removeLast() } else if value.hasSuffix("\n") { value.removeLast() }
-            guard !value.isEmpty else {
-                report(
-                    .missingSecret, at: node.mark, "\(Self.name(path)) takes its value from '\(file)', which is empty")
-                return nil
-            }
-            return value
         default:
             report(
                 .invalidValue, at: node.mark,
