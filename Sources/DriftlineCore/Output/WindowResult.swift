@@ -123,7 +123,9 @@ public struct WindowResult: Equatable, Sendable {
     public var version: String
     /// The key's segment dimensions, sorted by name; empty for the whole-model rollup.
     public var segment: [SegmentValue]
-    /// 0 on first emission; each re-emission after late data carries the next revision.
+    /// 0 on first emission; each re-emission after late data carries a higher one, numbered by
+    /// event time so that the final revision's number does not depend on how often the window was
+    /// emitted before (see `DriftProcessor`).
     public var revision: Int
     /// Window start (inclusive), epoch milliseconds.
     public var start: Int64

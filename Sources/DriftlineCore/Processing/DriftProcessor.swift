@@ -794,10 +794,34 @@ public final class DriftProcessor {
     }
 
     /// Closes, finalizes or re-emits one window as the watermark requires.
+    /// The revision number of `window` emitted at `watermark`. Numbers follow event time, not how
+    /// many times the window was emitted, so an engine that reads its input again after a restart
+    /// (and, reading a backlog, moves the watermark in larger steps) gives a window's final
+    /// revision the number it had before, and that number is the window's highest:
+    /// - 0 when it closes, and when it is final at once without labels (nothing revises it then);
+    /// - before its label horizon (end + label wait), the revise ticks the watermark has passed
+    ///   since the window's end;
+    /// - at the label horizon, one more than any number before it;
+    /// - after it (late data within the allowed lateness), that plus the ticks since the horizon.
+    private func revision(of window: WindowState, at watermark: Int64, finalBefore: Bool) -> Int {
+        func tick(_ time: Int64) -> Int { Int(WindowSpec.floorDivide(time, settings.reviseEvery)) }
+        let horizon = window.end + settings.labelWait
+        let labelled = window.classification.total > 0 || window.regression.count > 0
+        let atHorizon = settings.labelWait == 0 || !labelled ? 0 : tick(horizon - 1) - tick(window.end) + 1
+        let number: Int
+        if watermark < horizon {
+            number = window.emitted ? tick(watermark) - tick(window.end) : 0
+        } else {
+            number = finalBefore ? atHorizon + tick(watermark) - tick(horizon) : atHorizon
+        }
+        return max(number, window.nextRevision)
+    }
+
     private func settle(
         _ window: WindowState, watermark: Int64, revisionTick: Bool, now: Int64, triggers: inout [TriggerGroup]
     ) {
         let finalNow = window.end + settings.labelWait <= watermark
+        let wasFinal = window.final
         // A window judged before and emitted again (late data) is judged again by its rules.
         var revised: [RuleEngine.Phase] = []
         if window.closed { revised.append(.close) }
@@ -821,12 +845,14 @@ public final class DriftProcessor {
         let profile = window.key.profile
         let result = counts.result(
             model: symbols[profile.model], version: symbols[profile.version], segment: window.key.segment,
-            revision: window.revisions, start: window.start, end: window.end, baseline: profile.baseline)
+            revision: revision(of: window, at: watermark, finalBefore: wasFinal), start: window.start,
+            end: window.end, baseline: profile.baseline)
         if emit {
             output.results.append(result)
             if settings.keepsWindowCounts { output.counts.append(counts) }
             counters.windowsEmitted += 1
-            window.revisions += 1
+            window.emitted = true
+            window.nextRevision = result.revision + 1
             if window.dirty {
                 window.dirty = false
                 dirtyWindows -= 1

@@ -21,8 +21,10 @@ final class WindowState {
     var regression = RegressionTally()
     var resources: [Symbol: ResourceSamples] = [:]
 
-    /// Revisions emitted so far (the next one is this number).
-    var revisions = 0
+    /// Emitted at least once.
+    var emitted = false
+    /// The lowest number its next revision may carry: one above the last emitted.
+    var nextRevision = 0
     /// The window closed (the watermark passed its end).
     var closed = false
     /// The label horizon passed: accuracy is final and has been judged.

@@ -103,8 +103,11 @@ import Testing
     }
 
     /// Labels for a closed window arrive one a minute; the window is re-emitted at every hop by
-    /// default, at every `reviseEvery` when given, and at its label horizon either way.
-    @Test(arguments: [(nil, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]), (180_000, [0, 1, 2, 3, 4])] as [(Int64?, [Int])])
+    /// default, at every `reviseEvery` when given, and at its label horizon either way. A revision
+    /// is numbered by the revise ticks since the window's end; the final one by one more than the
+    /// ticks before the horizon (10 minutes of 1-minute ticks: 10, whether or not the tick at 10
+    /// minutes revised it).
+    @Test(arguments: [(nil, [0, 1, 2, 3, 4, 5, 6, 7, 8, 10]), (180_000, [0, 1, 2, 3, 4])] as [(Int64?, [Int])])
     func lateLabelsReviseAClosedWindowAtTheRevisionInterval(reviseEvery: Int64?, revisions: [Int]) throws {
         var settings = Self.settings(labelWait: 600_000)
         settings.reviseEvery = reviseEvery ?? settings.window.hop
@@ -128,6 +131,39 @@ import Testing
         } else {
             #expect(emitted.map(\.accuracy.labelled) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 8])
         }
+    }
+
+    /// A restart reads a window's input again, often as a backlog that moves the watermark past
+    /// the window's label horizon in one step: its final revision gets the number and the values
+    /// it got when the watermark moved minute by minute, and that number is its highest either way.
+    @Test func theFinalRevisionIsNumberedAlikeHoweverTheWatermarkGotThere() throws {
+        var events: [String] = []
+        for index in 0..<5 {
+            events.append(H.inference(ts: Int64(index + 1) * 1_000, x: 1, prediction: "ok", requestID: "r\(index)"))
+        }
+        for index in 0..<5 {
+            let ts = Int64(index + 1) * Self.minute + 1_000
+            events.append(H.label(ts: ts, requestID: "r\(index)", label: "ok"))
+        }
+        events.append(H.inference(ts: 400_000, x: 1))
+        let settings = Self.settings(labelWait: 5 * Self.minute)
+        let stepwise = try H(settings)
+        for event in events { try stepwise.feed(event) }
+        // Partition 1 holds the watermark at 0 while partition 0 delivers everything, then moves.
+        let backlog = try H(settings)
+        try backlog.feed(H.label(ts: 0, requestID: "nobody", label: "ok"), partition: 1)
+        for event in events { try backlog.feed(event) }
+        try backlog.feed(H.label(ts: 400_000, requestID: "nobody", label: "ok"), partition: 1)
+
+        let revisions = stepwise.results.filter { $0.start == 0 }
+        // Closed by the first label at 61 s (0), revised by the next four at the ticks of 120, 180,
+        // 240 and 300 s (1–4), final at the horizon of 360 s: one more than the 4 ticks before it.
+        #expect(revisions.map(\.revision) == [0, 1, 2, 3, 4, 5])
+        #expect(revisions.map(\.accuracy.labelled) == [1, 2, 3, 4, 5, 5])
+        let once = backlog.results.filter { $0.start == 0 }
+        #expect(once.count == 1)
+        #expect(once.first == revisions.last)
+        #expect(once.first?.accuracy.final == true)
     }
 
     @Test func labelJoinRespectsWaitBoundAndCountsTheRest() throws {
