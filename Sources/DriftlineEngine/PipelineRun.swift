@@ -91,10 +91,14 @@ final class PipelineRun {
         self.baselines = baselines
         let store = history.map { StoreWriter(store: $0, report: { Self.warn($0) }) }
         self.history = history
-        outputs = try Outputs(topology.sinks, store: store, make: Self.makeSink)
+        // A topology reading a stream is a service: its restart carries on writing its files.
+        let appending = topology.sources.contains {
+            if case .file = $0.transport { false } else { true }
+        }
+        outputs = try Outputs(topology.sinks, store: store) { try Self.makeSink($0, appending: appending) }
         let now = Pipeline.now()
         if let schedule = topology.schedule, let target = topology.sinks.reports {
-            reports = (try Self.makeSink(target), schedule.cron.next(after: now))
+            reports = (try Self.makeSink(target, appending: appending), schedule.cron.next(after: now))
         }
         try outputs.recordBaselines(baselines, now: now)
         for (index, spec) in topology.sources.enumerated() {
@@ -198,11 +202,11 @@ final class PipelineRun {
         return summary
     }
 
-    /// Opens the sink `target` names.
-    private static func makeSink(_ target: Topology.SinkTarget) throws -> any OutputSink {
+    /// Opens the sink `target` names; a file is written on at its end when `appending`, else afresh.
+    private static func makeSink(_ target: Topology.SinkTarget, appending: Bool) throws -> any OutputSink {
         switch target {
         case .stdout: return FileSink(RecordWriter())
-        case .file(let path): return FileSink(try RecordWriter(path: path))
+        case .file(let path): return FileSink(try RecordWriter(path: path, appending: appending))
         case .kafka(let topic, let connection): return try KafkaSink(topic: topic, connection: connection)
         case .mqtt(let topic, let connection, let statusPrefix):
             return try MQTTOutputSink(topic: topic, connection: connection, statusPrefix: statusPrefix)

@@ -15,31 +15,8 @@ import Testing
         let work = try Workspace()
         try work.generateWeldLine(seed: 61, duration: "40m", drifts: ["latency:x3@+10m"])
         try work.writeEngineConfig("shutdown_timeout: 10s\n")
-        _ = try work.write(
-            "live.yaml",
-            """
-            name: live
-            windows: {size: 5m}
-            labels: {wait: 5m}
-            baselines: [b.json]
-            sources:
-              - {name: events, type: stdin}
-            sinks:
-              results: {type: file, path: windows.ndjson}
-              alerts: {type: file, path: alerts.ndjson}
-              dead_letter: {type: file, path: dead.ndjson}
-            store: {path: history.db}
-            """)
-        let binary = work.executable("driftline")
-        var input: [Int32] = [0, 0]
-        try #require(pipe(&input) == 0)
-        let engine = try ChildProcess(
-            [
-                "/bin/sh", "-c",
-                "cd '\(work.directory.path)' && exec '\(binary.path)' run live.yaml --config engine.yaml 2>stderr.log",
-            ], standardInput: input[0])
-        close(input[0])
-        let writer = FileHandle(fileDescriptor: input[1], closeOnDealloc: true)
+        try Self.writeLiveTopology(work)
+        let (engine, writer) = try Self.startLive(work)
         writer.write(try Data(contentsOf: work.url("events.ndjson")))
         // Windows up to the stream's last minutes close as it goes; the stream stays open.
         let deadline = Date().addingTimeInterval(30)
@@ -64,5 +41,85 @@ import Testing
             "driftline", ["query", "windows", "--store", "history.db", "--all-revisions", "--format", "json"])
         #expect(Set(stored.split(separator: "\n").map(String.init)) == Set(try work.lines("windows.ndjson")))
         #expect(try work.lines("alerts.ndjson").contains { $0.contains("latency_p99_high") })
+    }
+
+    /// A service stopped and started again carries on writing its files; a topology of files
+    /// only is a batch, and running it again writes them afresh.
+    @Test func aRestartedServiceAppendsToItsFilesAndABatchRewritesThem() throws {
+        let work = try Workspace()
+        try work.generateWeldLine(seed: 62, duration: "30m", drifts: [])
+        try work.writeEngineConfig()
+        try Self.writeLiveTopology(work)
+        let events = try work.lines("events.ndjson")
+        let half = events.count / 2
+        var written: [[String]] = []
+        for part in [events[..<half], events[half...]] {
+            let (engine, writer) = try Self.startLive(work)
+            writer.write(Data((part.joined(separator: "\n") + "\n").utf8))
+            let before = written.last?.count ?? 0
+            let deadline = Date().addingTimeInterval(30)
+            while ((try? work.lines("windows.ndjson").count) ?? 0) < before + 2 && Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+            kill(engine.pid, SIGTERM)
+            #expect(engine.waitForExit() == 0)
+            try? writer.close()
+            written.append(try work.lines("windows.ndjson"))
+        }
+        #expect(written[1].count >= written[0].count + 2)
+        #expect(Array(written[1].prefix(written[0].count)) == written[0], "the first run's lines are kept")
+
+        _ = try work.write(
+            "batch.yaml",
+            """
+            name: batch
+            windows: {size: 5m}
+            baselines: [b.json]
+            sources:
+              - {name: events, type: file, path: events.ndjson}
+            sinks:
+              results: {type: file, path: batch.ndjson}
+              alerts: {type: file, path: batch-alerts.ndjson}
+              dead_letter: {type: file, path: batch-dead.ndjson}
+            """)
+        try work.run("driftline", ["run", "batch.yaml", "--config", "engine.yaml"])
+        let once = try work.lines("batch.ndjson")
+        try work.run("driftline", ["run", "batch.yaml", "--config", "engine.yaml"])
+        #expect(!once.isEmpty)
+        #expect(try work.lines("batch.ndjson") == once)
+    }
+
+    /// Writes `live.yaml`: standard input to files and a store, 5-minute windows.
+    static func writeLiveTopology(_ work: Workspace) throws {
+        _ = try work.write(
+            "live.yaml",
+            """
+            name: live
+            windows: {size: 5m}
+            labels: {wait: 5m}
+            baselines: [b.json]
+            sources:
+              - {name: events, type: stdin}
+            sinks:
+              results: {type: file, path: windows.ndjson}
+              alerts: {type: file, path: alerts.ndjson}
+              dead_letter: {type: file, path: dead.ndjson}
+            store: {path: history.db}
+            """)
+    }
+
+    /// Starts `driftline run live.yaml` in `work` on a pipe for standard input (its standard
+    /// error to stderr.log); returns the process and the pipe's writing end.
+    static func startLive(_ work: Workspace) throws -> (ChildProcess, FileHandle) {
+        let binary = work.executable("driftline")
+        var input: [Int32] = [0, 0]
+        guard pipe(&input) == 0 else { throw WorkspaceError(message: "pipe() failed") }
+        let engine = try ChildProcess(
+            [
+                "/bin/sh", "-c",
+                "cd '\(work.directory.path)' && exec '\(binary.path)' run live.yaml --config engine.yaml 2>>stderr.log",
+            ], standardInput: input[0])
+        close(input[0])
+        return (engine, FileHandle(fileDescriptor: input[1], closeOnDealloc: true))
     }
 }

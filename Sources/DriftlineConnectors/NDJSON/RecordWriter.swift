@@ -18,13 +18,14 @@ public final class RecordWriter {
     /// Records written so far.
     public private(set) var count = 0
 
-    /// Creates (or truncates) the file at `path`, making its directory if needed.
-    public init(path: String) throws(ConnectorError) {
+    /// Creates the file at `path`, making its directory if needed; an existing file is truncated,
+    /// or written on at its end when `appending`.
+    public init(path: String, appending: Bool = false) throws(ConnectorError) {
         let directory = FilePath(path).removingLastComponent()
         if !directory.isEmpty {
             try? FileManager.default.createDirectory(atPath: directory.string, withIntermediateDirectories: true)
         }
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | (appending ? O_APPEND : O_TRUNC), 0o644)
         guard fd >= 0 else {
             throw ConnectorError(.cannotOpen, "\(path): \(String(cString: strerror(errno)))")
         }

@@ -3,9 +3,11 @@ import Foundation
 
 /// Output records to a Kafka topic through an idempotent producer, keyed by their deterministic id.
 ///
-/// librdkafka sends in the background and retries; `sync()` waits for every delivery report and
-/// fails when a record could not be delivered, so the engine does not commit the input offsets
-/// that produced it (after a restart the record is produced again, never lost).
+/// librdkafka sends in the background and retries; `sync()` waits for every delivery report (while
+/// a broker is away the engine's intake waits with it, saying so every `stallNotice`) and fails
+/// when a record could not be delivered within librdkafka's `message.timeout.ms`, so the engine
+/// does not commit the input offsets that produced it (after a restart the record is produced
+/// again, never lost).
 final class KafkaSink: OutputSink {
     private let producer: KafkaProducer
     private let topic: String
@@ -26,9 +28,19 @@ final class KafkaSink: OutputSink {
 
     func flush() throws {}
 
+    /// How often a sink waiting for acknowledgements says so.
+    static let stallNotice: Duration = .seconds(10)
+
     func sync() throws {
-        guard producer.flush(timeout: .seconds(30)) else {
-            throw ConnectorErrorText("Kafka topic \(topic): deliveries still outstanding after 30 s")
+        var waited: Duration = .zero
+        while !producer.flush(timeout: Self.stallNotice) {
+            waited += Self.stallNotice
+            let counters = producer.counters
+            let outstanding = counters.produced - counters.delivered - counters.failed
+            FileHandle.standardError.write(
+                Data(
+                    ("driftline: Kafka topic \(topic): \(outstanding) record(s) not acknowledged after "
+                        + "\(waited.components.seconds) s; intake waits for them\n").utf8))
         }
         let failed = producer.counters.failed
         defer { failuresSeen = failed }
