@@ -26,8 +26,8 @@ import Testing
         try work.writeEngineConfig("shutdown_timeout: 10s\n")
         let kafka = try MockKafkaCluster(brokers: 1)
         defer { kafka.destroy() }
-        // Six partitions: the mock cluster keeps the last 5 MB of each partition only, and the
-        // uninterrupted run reads the whole stream at the end.
+        // Six partitions: the mock cluster drops the oldest records of a partition past a few
+        // megabytes, and the uninterrupted run reads the whole stream at the end.
         try kafka.createTopic("events", partitions: 6)
         for run in ["crash", "reference"] {
             for output in ["windows", "alerts", "retrain", "dead"] {
