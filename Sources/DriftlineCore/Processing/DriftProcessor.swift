@@ -793,7 +793,6 @@ public final class DriftProcessor {
         }
     }
 
-    /// Closes, finalizes or re-emits one window as the watermark requires.
     /// The revision number of `window` emitted at `watermark`. Numbers follow event time, not how
     /// many times the window was emitted, so an engine that reads its input again after a restart
     /// (and, reading a backlog, moves the watermark in larger steps) gives a window's final
@@ -810,13 +809,14 @@ public final class DriftProcessor {
         let atHorizon = settings.labelWait == 0 || !labelled ? 0 : tick(horizon - 1) - tick(window.end) + 1
         let number: Int
         if watermark < horizon {
-            number = window.emitted ? tick(watermark) - tick(window.end) : 0
+            number = window.nextRevision > 0 ? tick(watermark) - tick(window.end) : 0
         } else {
             number = finalBefore ? atHorizon + tick(watermark) - tick(horizon) : atHorizon
         }
         return max(number, window.nextRevision)
     }
 
+    /// Closes, finalizes or re-emits one window as the watermark requires.
     private func settle(
         _ window: WindowState, watermark: Int64, revisionTick: Bool, now: Int64, triggers: inout [TriggerGroup]
     ) {
@@ -851,7 +851,6 @@ public final class DriftProcessor {
             output.results.append(result)
             if settings.keepsWindowCounts { output.counts.append(counts) }
             counters.windowsEmitted += 1
-            window.emitted = true
             window.nextRevision = result.revision + 1
             if window.dirty {
                 window.dirty = false

@@ -21,9 +21,7 @@ final class WindowState {
     var regression = RegressionTally()
     var resources: [Symbol: ResourceSamples] = [:]
 
-    /// Emitted at least once.
-    var emitted = false
-    /// The lowest number its next revision may carry: one above the last emitted.
+    /// The lowest number its next revision may carry: one above the last emitted, 0 before the first.
     var nextRevision = 0
     /// The window closed (the watermark passed its end).
     var closed = false
