@@ -59,21 +59,9 @@ import Testing
         try run.finish()
 
         try run.expectEverythingDeliveredOnce()
-        // An independent recount: the inferences of each minute of the input.
-        var perMinute: [String: Int] = [:]
-        for line in try run.work.lines("events.ndjson") where line.contains(#""type":"inference""#) {
-            let minute = line[line.range(of: #""ts":""#)!.upperBound...].prefix(16)
-            perMinute["\(minute):00.000Z", default: 0] += 1
-        }
-        let whole = try run.work.run(
-            "driftline", ["query", "windows", "--store", "history.db", "--format", "json"]
-        ).split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
-        var counted: [String: Int] = [:]
-        for window in whole where (window["segment"] as? [String: Any])?.isEmpty == true {
-            counted[(window["window"] as! [String: Any])["start"] as! String] = window["count"] as? Int
-        }
+        let counted = try run.work.wholeModelCounts(store: "history.db")
         #expect(counted.count == 20)
-        #expect(counted == perMinute)
+        #expect(counted == (try run.work.inferencesPerMinute("events.ndjson")))
     }
 
     /// The resident set size of process `pid`, in KiB.
@@ -82,6 +70,31 @@ import Testing
             let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
         else { return 0 }
         return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+}
+
+extension Workspace {
+    /// An independent recount: the inferences of each minute of `file`, by the minute's start.
+    func inferencesPerMinute(_ file: String) throws -> [String: Int] {
+        var perMinute: [String: Int] = [:]
+        for line in try lines(file) where line.contains(#""type":"inference""#) {
+            let minute = line[line.range(of: #""ts":""#)!.upperBound...].prefix(16)
+            perMinute["\(minute):00.000Z", default: 0] += 1
+        }
+        return perMinute
+    }
+
+    /// The count of each whole-model window (latest revision) in `store`, by the window's start.
+    func wholeModelCounts(store: String) throws -> [String: Int] {
+        var counted: [String: Int] = [:]
+        for line in try run("driftline", ["query", "windows", "--store", store, "--format", "json"])
+            .split(separator: "\n")
+        {
+            let window = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            guard (window["segment"] as? [String: Any])?.isEmpty == true else { continue }
+            counted[(window["window"] as! [String: Any])["start"] as! String] = window["count"] as? Int
+        }
+        return counted
     }
 }
 

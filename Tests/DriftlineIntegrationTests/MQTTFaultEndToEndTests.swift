@@ -74,22 +74,10 @@ import Testing
         while try !lastMinuteFinal() && Date() < deadline { Thread.sleep(forTimeInterval: 0.5) }
         engine.terminate()
 
-        // An independent recount: the inferences of each minute of the input.
-        var perMinute: [String: Int] = [:]
-        for line in events where line.contains(#""type":"inference""#) {
-            let minute = line[line.range(of: #""ts":""#)!.upperBound...].prefix(16)
-            perMinute["\(minute):00.000Z", default: 0] += 1
-        }
-        let stored = try work.run("driftline", ["query", "windows", "--store", "history.db", "--format", "json"])
-        var counted: [String: Int] = [:]
-        for line in stored.split(separator: "\n") {
-            let window = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
-            guard (window["segment"] as? [String: Any])?.isEmpty == true else { continue }
-            counted[(window["window"] as! [String: Any])["start"] as! String] = window["count"] as? Int
-        }
+        let counted = try work.wholeModelCounts(store: "history.db")
         let text = try String(contentsOf: work.url("engine.log"), encoding: .utf8)
         #expect(counted.count == 20, "\(text)")
-        #expect(counted == perMinute)
+        #expect(counted == (try work.inferencesPerMinute("events.ndjson")))
         // QoS 1 is at least once: messages whose acknowledgement the broker had not saved are
         // delivered again after its restart. The engine dead-letters those inferences as
         // duplicates, and any record whose window has closed meanwhile as late.
