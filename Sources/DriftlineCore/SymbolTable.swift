@@ -17,6 +17,18 @@ public final class SymbolTable: Sendable {
         table = LocalSymbolTable(capacity: capacity)
     }
 
+    /// A table holding `names` under ids 0, 1, 2, ... (a checkpoint's `symbols`), so that ids given
+    /// out before are given out again.
+    public convenience init(names: [String]) {
+        self.init(capacity: max(1024, names.count))
+        for name in names { _ = intern(name) }
+    }
+
+    /// Every interned string, by id.
+    public var names: [String] {
+        lock.withLock { _ in (0..<table.count).map { table[Symbol(id: UInt32($0))] } }
+    }
+
     /// How many distinct strings have been interned.
     public var count: Int { lock.withLock { _ in table.count } }
 

@@ -1,5 +1,5 @@
 /// One segment dimension of a key, e.g. `line=L3`.
-public struct SegmentValue: Equatable, Hashable, Sendable {
+public struct SegmentValue: Codable, Equatable, Hashable, Sendable {
     public var name: String
     public var value: String
 

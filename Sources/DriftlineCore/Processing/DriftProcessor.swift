@@ -8,35 +8,36 @@
 public final class DriftProcessor {
     public let settings: ProcessorSettings
     public private(set) var counters = ProcessorCounters()
-    private let symbols: SymbolTable
+    let symbols: SymbolTable
     private var baselines: [ProfileID: Baseline] = [:]
-    private var profiles: [ProfileID: ModelProfile] = [:]
+    var profiles: [ProfileID: ModelProfile] = [:]
     private var lastProfile: ModelProfile?
-    private var keys: KeySpace
+    var keys: KeySpace
     // Settings the per-event path reads, kept apart so it never touches the settings' arrays.
     private let keySetCount: Int
     private let window: WindowSpec
     private let allowedLateness: Int64
     private let maxKeys: Int
     private let maxFeatures: Int
-    private var labelJoin: LabelJoin
+    var labelJoin: LabelJoin
     /// The request ids counted within the label horizon: a repeat is a duplicate.
-    private var recentRequests: RecentRequests
-    private var watermarks: Watermarks
+    var recentRequests: RecentRequests
+    var watermarks: Watermarks
     private var rules: RuleEngine
     private var output = ProcessorOutput()
 
+    // Internal where `DriftProcessor+Checkpoint.swift` reads and restores them.
     /// Open windows by start, and their starts in ascending order.
-    private var groups: [Int64: WindowGroup] = [:]
-    private var starts: [Int64] = []
+    var groups: [Int64: WindowGroup] = [:]
+    var starts: [Int64] = []
     /// The earliest watermark at which some window must close, finalize or drop.
-    private var nextDeadline = Int64.max
-    private var dirtyWindows = 0
+    var nextDeadline = Int64.max
+    var dirtyWindows = 0
     /// Keys whose last open window was dropped, in the order they became idle (so by `idleSince`);
     /// entries before `idleKeysHead` are done.
-    private var idleKeys: [(key: KeyState, since: Int64)] = []
-    private var idleKeysHead = 0
-    private var lastRevisionTick = Int64.min
+    var idleKeys: [(key: KeyState, since: Int64)] = []
+    var idleKeysHead = 0
+    var lastRevisionTick = Int64.min
     /// How many judged windows of each key late data may still revise (0 without lateness).
     private let revisableWindows: Int
     /// Per `model/version`, the window end of its latest retraining trigger (for the cooldown).
@@ -55,9 +56,9 @@ public final class DriftProcessor {
     private var currentPartition = 0
     private var currentOffset: Int64 = 0
     /// Per partition, the offset after the last event processed.
-    private var nextOffsets: [Int64] = []
+    var nextOffsets: [Int64] = []
     /// Per partition, the records of a jump ahead not confirmed yet (see `jumpConfirmations`).
-    private var heldJumps: [[HeldRecord]] = []
+    var heldJumps: [[HeldRecord]] = []
     /// How many partitions hold records, so the per-event path looks no further when none does.
     private var partitionsHolding = 0
 
@@ -67,14 +68,14 @@ public final class DriftProcessor {
     /// after a weekend sends a stream of records at its new time, and is followed from the third.
     public static let jumpConfirmations = 3
 
-    private struct HeldRecord {
+    struct HeldRecord {
         var event: Event
         var offset: Int64
         var payload: [UInt8]
         var now: Int64
     }
 
-    private struct ProfileID: Hashable {
+    struct ProfileID: Hashable {
         var model: UInt32
         var version: UInt32
     }
@@ -380,7 +381,7 @@ public final class DriftProcessor {
 
     // MARK: - Events
 
-    private func profile(model: Symbol, version: Symbol) -> ModelProfile {
+    func profile(model: Symbol, version: Symbol) -> ModelProfile {
         if let last = lastProfile, last.model == model, last.version == version { return last }
         let id = ProfileID(model: model.id, version: version.id)
         if let known = profiles[id] {
@@ -682,7 +683,7 @@ public final class DriftProcessor {
         }
     }
 
-    private func deadline(of window: WindowState) -> Int64 {
+    func deadline(of window: WindowState) -> Int64 {
         if !window.closed { return window.end }
         if !window.final { return window.end + settings.labelWait }
         return window.end + settings.labelWait + settings.allowedLateness

@@ -147,6 +147,33 @@ struct KeySpace {
         return key
     }
 
+    /// The keys known (not forgotten), by id.
+    var known: [KeyState] {
+        let free = Set(freeIDs)
+        return all.filter { !free.contains($0.id) }
+    }
+
+    /// The interned ids `key` is found by, as four words (a checkpoint's `Key.tuple`).
+    func tupleWords(of key: KeyState) -> [UInt64] {
+        let tuple = tuples[key.id]
+        return [tuple.modelVersion, tuple.setAndFirst, tuple.second, tuple.third]
+    }
+
+    /// Adds a key found by `words` (from `tupleWords(of:)`, over the same symbol ids) under the
+    /// next id, as a checkpoint held it.
+    mutating func restore(words: [UInt64], profile: ModelProfile, segment: [SegmentValue]) -> KeyState {
+        let tuple = Tuple(modelVersion: words[0], setAndFirst: words[1], second: words[2], third: words[3])
+        let key = KeyState(id: all.count, profile: profile, segment: segment)
+        all.append(key)
+        tuples.append(tuple)
+        if count * 2 > slots.count { grow() }
+        let mask = slots.count - 1
+        var slot = tuple.hash & mask
+        while slots[slot] != 0 { slot = (slot + 1) & mask }
+        slots[slot] = Int32(key.id + 1)
+        return key
+    }
+
     /// Forgets `key`: it is no longer found, and its id goes to the next new key.
     mutating func remove(_ key: KeyState) {
         let mask = slots.count - 1

@@ -93,6 +93,17 @@ struct LabelJoin {
         return (entry, keyIDs[start..<(start + keysPerEntry)])
     }
 
+    /// The inferences waiting, in arrival order, each with its request id and keys.
+    func waitingEntries() -> [(entry: Pending, requestID: [UInt8], keys: ArraySlice<Int32>)] {
+        entries[head...].filter(\.alive).map { entry in
+            let bytes = entry.requestOffset - byteBase
+            let keys = entry.keyOffset - base * keysPerEntry
+            return (
+                entry, Array(requestBytes[bytes..<(bytes + entry.requestCount)]), keyIDs[keys..<(keys + keysPerEntry)]
+            )
+        }
+    }
+
     /// Lets every entry whose label horizon the watermark has passed leave; returns how many were
     /// still waiting (never labelled).
     mutating func expire(before horizon: Int64) -> Int {

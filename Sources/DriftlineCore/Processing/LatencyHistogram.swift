@@ -42,6 +42,15 @@ public struct LatencyHistogram: ~Copyable {
     /// An empty histogram; it allocates nothing until the first value.
     public init() {}
 
+    /// A histogram holding `buckets` (as `buckets()` gives them) whose largest value was
+    /// `maxMilliseconds`: a checkpointed window's.
+    public init(buckets: [WindowCounts.LatencyBucket], maxMilliseconds: Double) {
+        for bucket in buckets {
+            for _ in 0..<bucket.count { record(micros: bucket.highest) }
+        }
+        self.maxMilliseconds = maxMilliseconds
+    }
+
     deinit {
         slots?.deallocate()
     }
@@ -83,8 +92,13 @@ public struct LatencyHistogram: ~Copyable {
     /// Records one latency given in milliseconds.
     @inline(__always)
     public mutating func record(milliseconds: Double) {
-        let value = Self.micros(milliseconds)
         if milliseconds > maxMilliseconds { maxMilliseconds = milliseconds }
+        record(micros: Self.micros(milliseconds))
+    }
+
+    /// Counts one value of `value` microseconds (at least 1, at most `highestMicros`).
+    @inline(__always)
+    private mutating func record(micros value: UInt64) {
         count &+= 1
         if dense != nil {
             dense!.record(value)

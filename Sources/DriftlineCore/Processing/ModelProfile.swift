@@ -86,6 +86,12 @@ final class ModelProfile {
         lastClass.deallocate()
     }
 
+    /// Bins per baseline feature, in baseline order.
+    var binCounts: [Int] { baseline?.features.map(\.expected.count) ?? [] }
+
+    /// Class names by class id.
+    var classNames: [String] { (0..<classes.count).map { classes[Symbol(id: UInt32($0))] } }
+
     /// The slot of a feature, assigning the next free one on first sight while fewer than `limit`
     /// features have one; -1 for a new feature past it.
     @inline(__always)

@@ -31,6 +31,9 @@ struct RecentRequests {
             ^ UInt64(version.id) &* 0xC2B2_AE3D_27D4_EB4F) | 1
     }
 
+    /// The held requests' hashes and times, in arrival order.
+    var held: [(hash: UInt64, timestamp: Int64)] { entries[head...].map { ($0.hash, $0.timestamp) } }
+
     /// Whether a request of `hash` is held.
     func contains(_ hash: UInt64) -> Bool {
         var slot = home(hash)

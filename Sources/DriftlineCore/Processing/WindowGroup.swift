@@ -10,8 +10,9 @@ final class WindowGroup {
     /// Smallest offset per partition that touched one of the windows; `Int64.max` where none did.
     private(set) var minimumOffsets: [Int64] = []
 
-    init(start: Int64) {
+    init(start: Int64, minimumOffsets: [Int64] = []) {
         self.start = start
+        self.minimumOffsets = minimumOffsets
     }
 
     @inline(__always)

@@ -58,6 +58,17 @@ final class WindowState {
         slot < presentCapacity ? Int(present[slot]) : 0
     }
 
+    /// Inferences with a value, per slot up to `slots`.
+    func presentCounts(slots: Int) -> [UInt32] {
+        (0..<slots).map { UInt32(presentCount(slot: $0)) }
+    }
+
+    /// Sets the counts of inferences with a value per slot (a checkpoint's).
+    func restorePresent(_ counts: [UInt32]) {
+        if counts.count > presentCapacity { growPresent(to: counts.count) }
+        for (slot, count) in counts.enumerated() { present[slot] = count }
+    }
+
     /// Records one inference's latency.
     @inline(__always)
     func recordLatency(_ milliseconds: Double) {

@@ -83,6 +83,17 @@ public struct Watermarks: Sendable {
         return recompute(now: now)
     }
 
+    /// Per partition, the largest event time it delivered (`Int64.min` before its first); nil
+    /// where none is held.
+    public var partitionTimes: [Int64?] { partitions.map { $0?.maxEventTime } }
+
+    /// Carries on from `partitionTimes` and `current` (a checkpoint's), every partition taken to
+    /// have delivered at processing time `now`.
+    public mutating func restore(current: Int64, partitionTimes: [Int64?], now: Int64) {
+        self.current = current
+        partitions = partitionTimes.map { time in time.map { Partition(maxEventTime: $0, lastActivity: now) } }
+    }
+
     /// Moves the watermark to the end of time: every window may close (end of a finite input).
     public mutating func finish() {
         current = .max

@@ -3,7 +3,7 @@ import DriftlineTestSupport
 
 /// A `DriftProcessor` fed with contract JSON lines through the real decoder.
 final class ProcessorHarness {
-    let symbols = SymbolTable()
+    let symbols: SymbolTable
     let decoder: EventDecoder
     let processor: DriftProcessor
     private var event: Event
@@ -13,12 +13,18 @@ final class ProcessorHarness {
     /// Records the processor held back and then refused (time jumps).
     private(set) var refused: [RefusedRecord] = []
 
-    init(_ settings: ProcessorSettings, baselines: [Baseline] = [TestBaselines.simple]) throws {
+    /// A harness whose processor carries on from `checkpoint`, when one is given.
+    init(
+        _ settings: ProcessorSettings, baselines: [Baseline] = [TestBaselines.simple],
+        restoring checkpoint: ProcessorCheckpoint? = nil
+    ) throws {
+        symbols = checkpoint.map { SymbolTable(names: $0.symbols) } ?? SymbolTable()
         decoder = try EventDecoder(
             mapping: .contract(segmentDimensions: settings.segmentDimensions), symbols: symbols)
         // The processor's tests count time from the epoch; the decoder's own range is tested apart.
         decoder.acceptedTimes = .min ... .max
         processor = try DriftProcessor(settings: settings, symbols: symbols, baselines: baselines)
+        if let checkpoint { try processor.restore(checkpoint, now: 0) }
         event = Event(segmentDimensions: settings.segmentDimensions.count)
     }
 
