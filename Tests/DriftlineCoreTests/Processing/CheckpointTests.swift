@@ -18,7 +18,9 @@ import Testing
                 H.inference(
                     ts: ts, x: Double(i % 23), c: i % 5 == 0 ? "b" : "a", prediction: i % 3 == 0 ? "defect" : "ok",
                     requestID: "r\(i)", latency: Double(5 + i % 97) + 0.25, line: "L\(i % 3)"))
-            if i % 4 == 0 { lines.append(H.label(ts: ts + 20_000, requestID: "r\(i)", label: i % 8 == 0 ? "ok" : "defect")) }
+            if i % 4 == 0 {
+                lines.append(H.label(ts: ts + 20_000, requestID: "r\(i)", label: i % 8 == 0 ? "ok" : "defect"))
+            }
             if i % 7 == 0 {
                 let label = i % 14 == 0 ? ",\"label\":\(Double(i % 11) / 4)" : ""
                 lines.append(
@@ -27,7 +29,8 @@ import Testing
                         + "\(label),\"segment\":{\"line\":\"L\(i % 2)\"}}")
                 if i % 14 != 0 {
                     lines.append(
-                        "{\"type\":\"label\",\"model\":\"r\",\"request_id\":\"q\(i)\",\"ts\":\(ts + 9_000),\"label\":1.5}")
+                        "{\"type\":\"label\",\"model\":\"r\",\"request_id\":\"q\(i)\",\"ts\":\(ts + 9_000),\"label\":1.5}"
+                    )
                 }
             }
             if i % 10 == 0 {
@@ -90,7 +93,9 @@ import Testing
         let whole = try Self.run(chunks: [Self.lines.count])
         #expect(whole.results.count > 100)
         #expect(whole.results.contains { $0.accuracy.mae != nil } && whole.results.contains { !$0.resources.isEmpty })
-        #expect(whole.dispositions.contains { $0.hasPrefix("late") } && whole.dispositions.contains { $0.hasPrefix("duplicate") })
+        #expect(
+            whole.dispositions.contains { $0.hasPrefix("late") }
+                && whole.dispositions.contains { $0.hasPrefix("duplicate") })
         await propertyCheck(count: 12, input: Gen.int(in: 1...300).array(of: 2...12)) { sizes in
             var chunks = sizes
             let covered = chunks.reduce(0, +)
