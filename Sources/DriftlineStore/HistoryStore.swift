@@ -232,6 +232,7 @@ public final class HistoryStore: Sendable {
             }
         }
         try insertRuleStates(batch, into: db)
+        try insertCheckpoint(batch, into: db)
         if !batch.baselines.isEmpty {
             let statement = try db.cachedStatement(
                 sql: """
@@ -299,7 +300,7 @@ public final class HistoryStore: Sendable {
         }
     }
 
-    private func storeError(_ error: any Error) -> any Error {
+    func storeError(_ error: any Error) -> any Error {
         error is StoreError ? error : StoreError(.database, "cannot read the history store '\(path)': \(error)")
     }
 

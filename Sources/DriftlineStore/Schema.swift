@@ -243,6 +243,17 @@ enum Schema {
                         FROM windows w JOIN series s ON s.id = w.series, json_each(w.psi) p;
                     """)
         }
+        migrator.registerMigration("v6: checkpoint") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE checkpoint (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        format INTEGER NOT NULL,
+                        taken_at INTEGER NOT NULL,
+                        state TEXT NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 }

@@ -35,6 +35,8 @@ public struct StoreBatch: Sendable {
     public var ruleStates: [RuleState] = []
     /// How far rules have judged.
     public var judgedThrough: JudgedThrough?
+    /// The engine's checkpoint, taken once every output before it was durable.
+    public var checkpoint: StoredCheckpoint?
 
     /// An empty batch.
     public init() {}
@@ -42,7 +44,7 @@ public struct StoreBatch: Sendable {
     /// Whether the batch holds nothing to write.
     public var isEmpty: Bool {
         results.isEmpty && alerts.isEmpty && triggers.isEmpty && baselines.isEmpty && ruleStates.isEmpty
-            && judgedThrough == nil
+            && judgedThrough == nil && checkpoint == nil
     }
 
     /// Appends every entry of `other`.
@@ -53,6 +55,7 @@ public struct StoreBatch: Sendable {
         baselines += other.baselines
         ruleStates += other.ruleStates
         if let through = other.judgedThrough { judgedThrough = judgedThrough?.merged(with: through) ?? through }
+        if let later = other.checkpoint { checkpoint = later }
     }
 }
 

@@ -84,7 +84,7 @@ import Testing
             "window_counts": ["model", "version", "segment", "window_start"],
             "window_rollups": ["resolution", "model", "version", "segment", "window_start"],
             "rollup_psi": ["resolution", "model", "version", "segment", "window_start", "feature"],
-            "rule_state": ["alert_id"], "engine_state": ["name"], "alert_outbox": ["seq"],
+            "rule_state": ["alert_id"], "engine_state": ["name"], "alert_outbox": ["seq"], "checkpoint": ["id"],
         ]
         try queue.read { db in
             for (table, key) in expected {
@@ -97,6 +97,7 @@ import Testing
             #expect(
                 try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") == [
                     "v1", "v2: rollups", "v3: rule state", "v4: alert delivery", "v5: compact windows",
+                    "v6: checkpoint",
                 ])
             // The tables of the first schema stay readable, as views over `windows` and `series`.
             #expect(
@@ -229,6 +230,32 @@ import Testing
         #expect(try store.rowCounts()["window_psi"] == 100)
         try writer.close()
         #expect(throws: StoreError.self) { try writer.write(Self.sample()) }
+    }
+
+    /// A checkpoint goes in with the batch it is handed over with, and the next one replaces it.
+    @Test func theLatestCheckpointIsKeptWithTheOutputsBeforeItAndCanBeDiscarded() throws {
+        let path = try Self.temporaryPath()
+        let store = try HistoryStore(path: path)
+        #expect(try store.checkpoint() == nil)
+        let writer = StoreWriter(store: store)
+        var first = StoreBatch()
+        first.results = [Self.window(start: 0)]
+        first.checkpoint = StoredCheckpoint(format: 1, takenAt: 10, state: Array(#"{"watermark":1}"#.utf8))
+        try writer.write(first)
+        var second = StoreBatch()
+        second.checkpoint = StoredCheckpoint(format: 1, takenAt: 20, state: Array(#"{"watermark":2}"#.utf8))
+        try writer.write(second)
+        try writer.sync()
+        #expect(try store.checkpoint() == second.checkpoint)
+        #expect(try store.rowCounts()["window_results"] == 1)
+        // Any SQL tool reads it with SQLite's JSON functions.
+        let watermark = try DatabaseQueue(path: path).read { db in
+            try Int.fetchOne(db, sql: "SELECT json_extract(state, '$.watermark') FROM checkpoint")
+        }
+        #expect(watermark == 2)
+        try store.discardCheckpoint()
+        #expect(try store.checkpoint() == nil)
+        try writer.close()
     }
 
     /// A write that cannot succeed later (here: its table was dropped behind the store's back) is

@@ -100,7 +100,10 @@ import Testing
         let migrations = try DatabaseQueue(path: path).read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
         }
-        #expect(migrations == ["v1", "v2: rollups", "v3: rule state", "v4: alert delivery", "v5: compact windows"])
+        #expect(
+            migrations == [
+                "v1", "v2: rollups", "v3: rule state", "v4: alert delivery", "v5: compact windows", "v6: checkpoint",
+            ])
         // v5 keeps both revisions, flags the later one as latest and carries its PSI into the JSON column.
         #expect(try store.rows(StoreQuery(.windows)).rows.map(\.record) == ["{\"old\":\"revised\"}"])
         var every = StoreQuery(.windows)
